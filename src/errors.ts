@@ -1,0 +1,62 @@
+// Every error nbv raises on purpose is an NbvError with a stable `code`. Callers (the CLI, scripts
+// using the library) branch on `code` and `exitStatus`, never on message text.
+
+/** Exit statuses of the CLI contract: 1 for a failed check, 2 for bad usage or bad input. */
+export const EXIT_CHECK_FAILED = 1;
+export const EXIT_BAD_INPUT = 2;
+
+export type NbvErrorCode =
+  // the user's input: files, arguments, references
+  | 'BAD_JSON' // not JSON at all (syntax), with line:column
+  | 'BAD_ENCODING' // not UTF-8, BOM, lone surrogate
+  | 'BAD_DOCUMENT' // JSON, but not an .nbflow the engine can rely on (with the JSON path)
+  | 'TOO_LARGE'
+  | 'BAD_FILE_NAME'
+  | 'BAD_PATH' // outside the project, symlink escaping it, NUL byte, ...
+  | 'FILE_NOT_FOUND'
+  | 'BAD_USAGE'
+  | 'BAD_CONFIG'
+  | 'NO_MATCH' // a selector that matches no node
+  | 'UNKNOWN_REF'
+  | 'AMBIGUOUS_REF'
+  | 'UNKNOWN_WORKFLOW'
+  | 'AMBIGUOUS_WORKFLOW'
+  | 'NOT_A_PROJECT'
+  | 'ALREADY_EXISTS'
+  | 'NOTHING_TO_DO'
+  // the store and its neighbours
+  | 'LOCKED' // another nbv holds the project lock past the wait
+  | 'REF_CONFLICT' // compare-and-swap on a ref lost
+  | 'CORRUPT_STORE'
+  | 'IO';
+
+export class NbvError extends Error {
+  readonly code: NbvErrorCode;
+  readonly exitStatus: number;
+  /** The file the error is about, when there is one: printed first so the user sees which. */
+  readonly file: string | undefined;
+  readonly details: Record<string, unknown>;
+
+  constructor(
+    code: NbvErrorCode,
+    message: string,
+    options: { file?: string; exitStatus?: number; details?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'NbvError';
+    this.code = code;
+    this.file = options.file;
+    this.exitStatus = options.exitStatus ?? EXIT_BAD_INPUT;
+    this.details = options.details ?? {};
+  }
+}
+
+export function isNbvError(value: unknown): value is NbvError {
+  return value instanceof NbvError;
+}
+
+/** One line for a human: `<file>: <message>` when a file is known. */
+export function formatError(err: NbvError): string {
+  const text = err.message.replace(/\s*\n\s*/g, ' ');
+  return err.file !== undefined && !text.startsWith(err.file) ? `${err.file}: ${text}` : text;
+}

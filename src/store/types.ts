@@ -1,0 +1,40 @@
+// The store's vocabulary. It knows refs, commits, flat trees of named blobs and metadata files; it
+// knows nothing of what the blobs mean.
+
+/** A git signature. `timezoneOffset` follows isomorphic-git: minutes, positive WEST of UTC
+ * (so UTC+02:00 is -120), the same sign as JavaScript's Date#getTimezoneOffset. */
+export interface Signature {
+  name: string;
+  email: string;
+  /** Seconds since the epoch. */
+  timestamp: number;
+  timezoneOffset: number;
+}
+
+export interface StoredCommit {
+  oid: string;
+  tree: string;
+  parents: string[];
+  message: string;
+  author: Signature;
+  committer: Signature;
+}
+
+export interface CommitFilesInput {
+  /** Full ref name, e.g. `refs/heads/XYZG3`. */
+  ref: string;
+  /** Compare-and-swap: the oid the ref must hold now, or null when it must not exist yet. */
+  expectedOld: string | null;
+  parents: string[];
+  /** A flat tree: file name -> exact bytes. Names have no `/`. */
+  files: Record<string, Uint8Array>;
+  message: string;
+  author: Signature;
+  /** Defaults to the author. */
+  committer?: Signature;
+}
+
+export interface RefEntry {
+  ref: string;
+  oid: string;
+}
