@@ -1,0 +1,66 @@
+// Per-project settings for reading .nbflow documents. Defaults follow the team's workflows (the
+// seed wiki): images cache in `_savedImages`, videos in `_savedClips`.
+
+import { z } from 'zod';
+import { NbvError } from '../errors.js';
+import type { NbflowConfig } from './types.js';
+import { formatZodIssue } from './zodIssues.js';
+
+/** Node types the team's tools are known to write, mapped to what they generate. */
+const DEFAULT_KINDS: Record<string, 'image' | 'video'> = {
+  imageGen: 'image',
+  imageGeneration: 'image',
+  'image-gen': 'image',
+  image_gen: 'image',
+  videoGen: 'video',
+  videoGeneration: 'video',
+  'video-gen': 'video',
+  video_gen: 'video',
+};
+
+// Frozen all the way down: it is shared by every caller that has no settings of its own.
+export const DEFAULT_CONFIG: Readonly<NbflowConfig> = Object.freeze({
+  cacheFields: Object.freeze(['_savedImages', '_savedClips']) as string[],
+  presentationFields: Object.freeze(['position', 'size', 'collapsed', 'title', 'width', 'height', 'selected', 'dragging', 'zIndex']) as string[],
+  inputFields: null,
+  kinds: Object.freeze({ ...DEFAULT_KINDS }),
+  promptFields: Object.freeze(['prompt', 'negativePrompt']) as string[],
+  modelFields: Object.freeze(['model']) as string[],
+});
+
+const fieldList = z
+  .array(z.string().min(1, 'a field name cannot be empty'))
+  .refine((list) => new Set(list).size === list.length, 'lists a field twice');
+
+// Strict on purpose: a misspelt setting ("cacheField") silently ignored would leave caches unguarded.
+const configSchema = z
+  .strictObject({
+    cacheFields: fieldList.min(1, 'needs at least one cache field').default(() => [...DEFAULT_CONFIG.cacheFields]),
+    presentationFields: fieldList.default(() => [...DEFAULT_CONFIG.presentationFields]),
+    inputFields: fieldList.nullable().default(null),
+    kinds: z.record(z.string().min(1), z.enum(['image', 'video'])).default(() => ({ ...DEFAULT_KINDS })),
+    promptFields: fieldList.default(() => [...DEFAULT_CONFIG.promptFields]),
+    modelFields: fieldList.default(() => [...DEFAULT_CONFIG.modelFields]),
+  })
+  .superRefine((config, ctx) => {
+    // A cache field that is also an input would make every generation invalidate its own cache.
+    const others = ['presentationFields', 'inputFields', 'promptFields', 'modelFields'] as const;
+    for (const list of others) {
+      for (const field of config[list] ?? []) {
+        if (config.cacheFields.includes(field)) {
+          ctx.addIssue({ code: 'custom', path: [list], message: `'${field}' is also a cache field` });
+        }
+      }
+    }
+  });
+
+/** `undefined` (no settings stored) gives the defaults. */
+export function parseConfig(value: unknown, file: string): NbflowConfig {
+  const result = configSchema.safeParse(value === undefined ? {} : value);
+  if (!result.success) {
+    const first = result.error.issues[0];
+    const what = first === undefined ? 'invalid settings' : formatZodIssue(first, value);
+    throw new NbvError('BAD_CONFIG', `${file}: invalid nbflow settings: ${what}`, { file });
+  }
+  return result.data;
+}
