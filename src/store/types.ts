@@ -38,3 +38,13 @@ export interface RefEntry {
   ref: string;
   oid: string;
 }
+
+/** Store#writeCommit's input: a commit over an existing tree. The message round-trips exactly. */
+export interface WriteCommitInput {
+  tree: string;
+  parents: string[];
+  message: string;
+  author: Signature;
+  /** Defaults to the author. */
+  committer?: Signature;
+}

@@ -1,0 +1,8 @@
+// The store's public API: a content-addressed history over a bare git repository.
+
+export { Store } from './store.js';
+export { hashBlob } from './gitFormat.js';
+export { writeFileAtomic, removeFileDurable } from './atomicFile.js';
+export { acquireProjectLock, LOCK_FILE_NAME, type LockHolder, type LockOptions, type ReleaseLock } from './lock.js';
+export { refNameProblem, assertValidRefName, isFullOid } from './refNames.js';
+export type { Signature, StoredCommit, CommitFilesInput, RefEntry, WriteCommitInput } from './types.js';

@@ -1,0 +1,318 @@
+// The store: a content-addressed history in a bare git repository. It knows refs, commits, flat
+// trees of named blobs and metadata files, and nothing of what the blobs mean.
+//
+// Crash safety comes from the order of writes: every object is written atomically and durably
+// (atomicFs) before the ref that makes it reachable moves, and a ref only moves by compare-and-swap
+// under the project lock. A crash therefore leaves at worst unreachable objects, never a ref to a
+// missing or torn one.
+
+import { AsyncLocalStorage } from 'node:async_hooks';
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import git from 'isomorphic-git';
+import { NbvError } from '../errors.js';
+import { atomicFs } from './atomicFs.js';
+import { assertTreeEntryName, hashBlob, parseCommit, renderCommit } from './gitFormat.js';
+import { acquireProjectLock, type LockOptions } from './lock.js';
+import { normalizeOidPrefix, pickOidMatch } from './oidPrefix.js';
+import { assertFullOid, assertValidRefName, isFullOid } from './refNames.js';
+import * as refs from './refs.js';
+import { guarded, isNotFound, wrapStoreError } from './storeErrors.js';
+import { assertStoreLayout, createStoreLayout, deleteMetaFile, readMetaFile, writeMetaFile } from './storeLayout.js';
+import type { CommitFilesInput, RefEntry, StoredCommit, WriteCommitInput } from './types.js';
+
+/** Who holds the lock in an async context; `held` turns false on release so stray tasks see it. */
+interface LockTicket {
+  held: boolean;
+}
+
+function asBytes(buf: Uint8Array): Uint8Array {
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+export class Store {
+  /** Absolute path of the git directory (`<project>/.nbv`). */
+  readonly gitdir: string;
+  // One isomorphic-git cache per Store: it keeps parsed pack indexes between reads.
+  private readonly cache: object = {};
+  private readonly lockContext = new AsyncLocalStorage<LockTicket>();
+
+  private constructor(gitdir: string) {
+    this.gitdir = gitdir;
+  }
+
+  /** Create a new empty store (a bare git repository, HEAD -> refs/heads/main). ALREADY_EXISTS if one is there. */
+  static async init(gitdir: string): Promise<Store> {
+    const abs = path.resolve(gitdir);
+    await createStoreLayout(abs);
+    return new Store(abs);
+  }
+
+  /** Open an existing store; NOT_A_PROJECT when `gitdir` is missing or not a git directory. */
+  static async open(gitdir: string): Promise<Store> {
+    const abs = path.resolve(gitdir);
+    await assertStoreLayout(abs);
+    return new Store(abs);
+  }
+
+  /** The git blob id of `bytes` (what `git hash-object` prints), computed without writing. */
+  static hashBlob(bytes: Uint8Array): string {
+    return hashBlob(bytes);
+  }
+
+  // ---- the lock ---------------------------------------------------------------------------------
+
+  /**
+   * Run `fn` holding the project lock (waiting up to `options.waitMs` for another nbv; LOCKED after).
+   * NOT re-entrant: calling withLock from inside `fn` throws rather than waiting on itself.
+   */
+  async withLock<T>(fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
+    if (this.holdsLock()) {
+      throw new Error('nbv internal error: Store#withLock is not re-entrant (the lock is already held here)');
+    }
+    const release = await acquireProjectLock(this.gitdir, options);
+    const ticket: LockTicket = { held: true };
+    let result: T;
+    try {
+      result = await this.lockContext.run(ticket, fn);
+    } catch (err) {
+      ticket.held = false;
+      await release().catch(() => undefined); // the caller's error matters more than ours
+      throw err;
+    }
+    ticket.held = false;
+    await release();
+    return result;
+  }
+
+  /** True when the calling async context is inside this Store's withLock. */
+  holdsLock(): boolean {
+    return this.lockContext.getStore()?.held === true;
+  }
+
+  private async underLock<T>(fn: () => Promise<T>): Promise<T> {
+    return this.holdsLock() ? fn() : this.withLock(fn);
+  }
+
+  // ---- objects ----------------------------------------------------------------------------------
+
+  private objectPath(oid: string): string {
+    return path.join(this.gitdir, 'objects', oid.slice(0, 2), oid.slice(2));
+  }
+
+  /** Store `bytes` as a blob; returns its oid (equal to hashBlob(bytes)). */
+  async writeBlob(bytes: Uint8Array): Promise<string> {
+    return guarded('cannot write a blob', this.gitdir, () => git.writeBlob({ fs: atomicFs, gitdir: this.gitdir, blob: bytes }));
+  }
+
+  /** The exact bytes of blob `oid`; CORRUPT_STORE when it is missing or not a blob. */
+  async readBlob(oid: string): Promise<Uint8Array> {
+    assertFullOid(oid);
+    return guarded(`cannot read blob ${oid}`, this.objectPath(oid), async () => {
+      const { blob } = await git.readBlob({ fs: atomicFs, gitdir: this.gitdir, oid, cache: this.cache });
+      return asBytes(blob);
+    });
+  }
+
+  /** True when object `oid` (of any type) is in the store, loose or packed. */
+  async hasObject(oid: string): Promise<boolean> {
+    if (!isFullOid(oid)) return false;
+    try {
+      await fsp.access(this.objectPath(oid));
+      return true;
+    } catch {
+      // not loose: look in the packs (real git's gc may have packed it)
+    }
+    try {
+      await git.readObject({ fs: atomicFs, gitdir: this.gitdir, oid, format: 'deflated', cache: this.cache });
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw wrapStoreError(err, `cannot look up object ${oid}`, this.gitdir);
+    }
+  }
+
+  private async assertObjects(oids: string[], what: string): Promise<void> {
+    for (const oid of oids) {
+      if (!(await this.hasObject(oid))) {
+        throw new NbvError('CORRUPT_STORE', `${what} ${oid} is not in the store`, { file: this.gitdir, details: { oid } });
+      }
+    }
+  }
+
+  /** Write a flat tree (name -> blob oid, mode 100644, git's order); the blobs must exist. */
+  async writeTree(entries: Record<string, string>): Promise<string> {
+    const list = Object.entries(entries);
+    for (const [name, oid] of list) {
+      assertTreeEntryName(name);
+      assertFullOid(oid, `blob id for ${JSON.stringify(name)}`);
+    }
+    await this.assertObjects(list.map(([, oid]) => oid), 'blob');
+    // isomorphic-git sorts the entries in git's (byte) order itself.
+    const tree = list.map(([name, oid]) => ({ mode: '100644', path: name, oid, type: 'blob' as const }));
+    return guarded('cannot write a tree', this.gitdir, () => git.writeTree({ fs: atomicFs, gitdir: this.gitdir, tree }));
+  }
+
+  /** The entries of flat tree `oid` (a commit oid reads its tree); CORRUPT_STORE if it holds subtrees. */
+  async readTree(oid: string): Promise<Record<string, string>> {
+    assertFullOid(oid);
+    const { tree } = await guarded(`cannot read tree ${oid}`, this.objectPath(oid), () =>
+      git.readTree({ fs: atomicFs, gitdir: this.gitdir, oid, cache: this.cache }),
+    );
+    const nested = tree.find((entry) => entry.type !== 'blob');
+    if (nested !== undefined) {
+      throw new NbvError('CORRUPT_STORE', `tree ${oid} is not flat: ${nested.path} is a ${nested.type}`, { file: this.gitdir });
+    }
+    // fromEntries defines own properties, so a file named `__proto__` stays a plain entry.
+    return Object.fromEntries(tree.map((entry) => [entry.path, entry.oid]));
+  }
+
+  /** Write a commit object; tree and parents must exist. The message round-trips exactly. */
+  async writeCommit(input: WriteCommitInput): Promise<string> {
+    const object = renderCommit({ ...input, committer: input.committer ?? input.author });
+    await this.assertObjects([input.tree], 'tree');
+    await this.assertObjects(input.parents, 'parent commit');
+    return guarded('cannot write a commit', this.gitdir, () =>
+      git.writeObject({ fs: atomicFs, gitdir: this.gitdir, type: 'commit', object, format: 'content' }),
+    );
+  }
+
+  /** Read commit `oid`; CORRUPT_STORE when it is missing, not a commit, or malformed. */
+  async readCommit(oid: string): Promise<StoredCommit> {
+    assertFullOid(oid, 'commit id');
+    const file = this.objectPath(oid);
+    const result = await guarded(`cannot read commit ${oid}`, file, () =>
+      git.readObject({ fs: atomicFs, gitdir: this.gitdir, oid, format: 'content', cache: this.cache }),
+    );
+    if (result.type !== 'commit' || !(result.object instanceof Uint8Array)) {
+      throw new NbvError('CORRUPT_STORE', `${oid} is a ${result.type}, not a commit`, { file });
+    }
+    const fields = parseCommit(result.object);
+    if (fields === null) throw new NbvError('CORRUPT_STORE', `commit ${oid} is malformed`, { file });
+    return { oid, ...fields };
+  }
+
+  /** The bytes of file `name` in commit `commitOid`; CORRUPT_STORE when the commit has no such file. */
+  async readFileAt(commitOid: string, name: string): Promise<Uint8Array> {
+    const commit = await this.readCommit(commitOid);
+    const tree = await this.readTree(commit.tree);
+    const blob = Object.hasOwn(tree, name) ? tree[name] : undefined;
+    if (blob === undefined) {
+      throw new NbvError('CORRUPT_STORE', `commit ${commitOid} has no file ${JSON.stringify(name)}`, {
+        file: this.gitdir,
+        details: { commit: commitOid, name },
+      });
+    }
+    return this.readBlob(blob);
+  }
+
+  /**
+   * Write `files` as blobs, a flat tree and a commit, then move `ref` from `expectedOld` to it.
+   * Must run inside withLock. REF_CONFLICT if the ref moved; then the ref is unchanged.
+   */
+  async commitFiles(input: CommitFilesInput): Promise<string> {
+    if (!this.holdsLock()) throw new Error('nbv internal error: Store#commitFiles must be called inside withLock');
+    assertValidRefName(input.ref);
+    // Fail before writing anything when the ref has already moved; the CAS below still decides.
+    await refs.assertRefAt(this.gitdir, input.ref, input.expectedOld);
+
+    const blobs: [string, string][] = [];
+    for (const [name, bytes] of Object.entries(input.files)) {
+      assertTreeEntryName(name);
+      blobs.push([name, await this.writeBlob(bytes)]);
+    }
+    const tree = await this.writeTree(Object.fromEntries(blobs));
+    const { ref, expectedOld, parents, message, author, committer } = input;
+    const oid = await this.writeCommit({ tree, parents, message, author, committer: committer ?? author });
+    await refs.updateRef(this.gitdir, ref, oid, expectedOld);
+    return oid;
+  }
+
+  // ---- refs -------------------------------------------------------------------------------------
+
+  /** The oid `ref` (a full name such as `refs/heads/XYZG3`, or `HEAD`) points at, or null. */
+  async resolveRef(ref: string): Promise<string | null> {
+    return refs.readRef(this.gitdir, ref);
+  }
+
+  /**
+   * Compare-and-swap `ref` from `expectedOld` (null: must not exist) to `oid`, which must be in the
+   * store. Takes the project lock unless this context holds it. REF_CONFLICT when the ref moved.
+   */
+  async updateRef(ref: string, oid: string, expectedOld: string | null): Promise<void> {
+    assertValidRefName(ref);
+    assertFullOid(oid);
+    await this.assertObjects([oid], 'object');
+    await this.underLock(() => refs.updateRef(this.gitdir, ref, oid, expectedOld));
+  }
+
+  /** Create lightweight tag `refs/tags/<name>` (e.g. `XYZG3/V0-3`) at `oid`; ALREADY_EXISTS if present. */
+  async createTag(name: string, oid: string): Promise<void> {
+    if (name.startsWith('refs/')) throw new NbvError('BAD_USAGE', `tag name ${JSON.stringify(name)} must not start with refs/`);
+    const ref = `refs/tags/${name}`;
+    try {
+      await this.updateRef(ref, oid, null);
+    } catch (err) {
+      if (err instanceof NbvError && err.code === 'REF_CONFLICT' && typeof err.details.actual === 'string') {
+        throw new NbvError('ALREADY_EXISTS', `tag ${name} already exists (at ${err.details.actual}); tags are never moved`, {
+          details: { ref, oid: err.details.actual },
+        });
+      }
+      throw err;
+    }
+  }
+
+  /** All refs whose full name starts with `prefix` (e.g. `refs/tags/XYZG3/`), sorted by name. */
+  async listRefs(prefix: string): Promise<RefEntry[]> {
+    return refs.listRefs(this.gitdir, prefix);
+  }
+
+  // ---- history ----------------------------------------------------------------------------------
+
+  /** Commits from `oid` along first parents, newest first, at most `limit` of them. */
+  async *walkFirstParent(oid: string, options: { limit?: number } = {}): AsyncGenerator<StoredCommit> {
+    let next: string | undefined = oid;
+    for (let count = 0; next !== undefined && (options.limit === undefined || count < options.limit); count++) {
+      const commit = await this.readCommit(next);
+      yield commit;
+      next = commit.parents[0];
+    }
+  }
+
+  /**
+   * The one full oid starting with `prefix` (7 to 40 hex digits), among `candidates` when given,
+   * else among every object in the store. UNKNOWN_REF when none, AMBIGUOUS_REF when several.
+   */
+  async expandOidPrefix(prefix: string, candidates?: Iterable<string>): Promise<string> {
+    const short = normalizeOidPrefix(prefix);
+    if (candidates !== undefined) return pickOidMatch(prefix, [...candidates].filter((oid) => oid.startsWith(short)));
+    try {
+      return await git.expandOid({ fs: atomicFs, gitdir: this.gitdir, oid: short, cache: this.cache });
+    } catch (err) {
+      // isomorphic-git reports both outcomes as errors; the matches of an ambiguity are in err.data.
+      const data = (err as { data?: { matches?: unknown } }).data;
+      if ((err as { code?: unknown }).code === 'AmbiguousError' && Array.isArray(data?.matches)) {
+        return pickOidMatch(prefix, data.matches.map(String));
+      }
+      if (isNotFound(err)) return pickOidMatch(prefix, []);
+      throw wrapStoreError(err, `cannot look up ${prefix}`, this.gitdir);
+    }
+  }
+
+  // ---- metadata files ---------------------------------------------------------------------------
+
+  /** The bytes of metadata file `<gitdir>/<name>`, or null when absent. */
+  async readMeta(name: string): Promise<Uint8Array | null> {
+    return readMetaFile(this.gitdir, name);
+  }
+
+  /** Replace metadata file `<gitdir>/<name>` atomically. Take withLock for read-modify-write. */
+  async writeMeta(name: string, bytes: Uint8Array): Promise<void> {
+    await writeMetaFile(this.gitdir, name, bytes);
+  }
+
+  /** Remove metadata file `<gitdir>/<name>`; absent is fine. */
+  async deleteMeta(name: string): Promise<void> {
+    await deleteMetaFile(this.gitdir, name);
+  }
+}
