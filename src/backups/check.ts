@@ -1,0 +1,62 @@
+// `nbv backups check`: the view on disk against the view history defines. Files history does not
+// know are reported, never deleted: they may be the only copy of something.
+import fs from 'node:fs/promises';
+import { hashBlob } from '../store/index.js';
+import { absolutePath, type Project } from '../engine/project.js';
+import { listWorkflowNames, loadWorkflow } from '../engine/workflows.js';
+import { backupsDirFor } from './names.js';
+import { expectedView, type ViewFile } from './view.js';
+
+export interface AlteredFile extends ViewFile {
+  actualBlob: string;
+}
+
+export interface ViewCheck {
+  ok: boolean;
+  expected: number;
+  missing: ViewFile[];
+  altered: AlteredFile[];
+  unknown: string[];
+}
+
+async function blobOnDisk(project: Project, relative: string): Promise<string | null> {
+  try {
+    return hashBlob(new Uint8Array(await fs.readFile(absolutePath(project, relative))));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+async function viewFolders(project: Project, view: ViewFile[]): Promise<string[]> {
+  const dirs = new Set(view.map((f) => f.path.slice(0, f.path.lastIndexOf('/'))));
+  for (const name of await listWorkflowNames(project)) dirs.add(backupsDirFor((await loadWorkflow(project, name)).head.op.file));
+  return [...dirs].sort();
+}
+
+async function listFolder(project: Project, dir: string): Promise<string[]> {
+  try {
+    const entries = await fs.readdir(absolutePath(project, dir), { withFileTypes: true });
+    // Dot files are nbv's own temporaries (atomic writes) or the user's tooling, not backups.
+    return entries.filter((e) => !e.name.startsWith('.') && !e.isDirectory()).map((e) => `${dir}/${e.name}`);
+  } catch {
+    return [];
+  }
+}
+
+export async function checkBackups(project: Project): Promise<ViewCheck> {
+  const view = await expectedView(project);
+  const expectedPaths = new Set(view.map((f) => f.path));
+  const missing: ViewFile[] = [];
+  const altered: AlteredFile[] = [];
+  for (const file of view) {
+    const actual = await blobOnDisk(project, file.path);
+    if (actual === null) missing.push(file);
+    else if (actual !== file.blob) altered.push({ ...file, actualBlob: actual });
+  }
+  const unknown: string[] = [];
+  for (const dir of await viewFolders(project, view)) {
+    for (const file of await listFolder(project, dir)) if (!expectedPaths.has(file)) unknown.push(file);
+  }
+  return { ok: missing.length + altered.length + unknown.length === 0, expected: view.length, missing, altered, unknown };
+}

@@ -1,0 +1,37 @@
+// `nbv backups sync`: rebuilds the view from history. A deleted backup comes back; an edited one
+// comes back too, after its edited bytes are kept under .nbv/displaced/ (nothing is ever lost).
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { writeFileAtomic } from '../store/index.js';
+import { underLock } from '../engine/mutation.js';
+import { absolutePath, operationTime, type Project } from '../engine/project.js';
+import { materializeFile } from '../engine/journal.js';
+import { checkBackups, type ViewCheck } from './check.js';
+
+export interface SyncResult {
+  before: ViewCheck;
+  written: string[];
+  /** Edited backups: where their edited bytes were kept before the view's bytes came back. */
+  displaced: Array<{ path: string; keptAt: string }>;
+  unknown: string[];
+}
+
+export async function syncBackups(project: Project): Promise<SyncResult> {
+  return underLock(project, async () => {
+    const before = await checkBackups(project);
+    const written: string[] = [];
+    const displaced: SyncResult['displaced'] = [];
+    const stamp = operationTime(project).iso.replace(/[:]/g, '');
+    for (const file of before.altered) {
+      const keptAt = path.join(project.gitdir, 'displaced', `${file.path.replace(/\//g, '__')}.${stamp}.${file.actualBlob.slice(0, 8)}`);
+      await fs.mkdir(path.dirname(keptAt), { recursive: true });
+      await writeFileAtomic(keptAt, new Uint8Array(await fs.readFile(absolutePath(project, file.path))));
+      displaced.push({ path: file.path, keptAt });
+    }
+    for (const file of [...before.missing, ...before.altered]) {
+      const replaceable = 'actualBlob' in file ? [(file as { actualBlob: string }).actualBlob] : [];
+      if (await materializeFile(project, { path: file.path, blob: file.blob, replaceable })) written.push(file.path);
+    }
+    return { before, written, displaced, unknown: before.unknown };
+  });
+}

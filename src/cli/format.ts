@@ -1,0 +1,56 @@
+// Text renderings shared by several commands. Pure: values in, lines out.
+import type { DocumentDiff, NodeDiff } from '../nbflow/types.js';
+import type { FieldChange } from '../nbflow/types.js';
+import type { LogItem } from '../engine/index.js';
+
+export const short = (oid: string | null | undefined) => (oid ? oid.slice(0, 7) : '-------');
+
+function quote(value: unknown, max = 60): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text === undefined ? 'nothing' : text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+export function describeChange(change: FieldChange): string {
+  switch (change.kind) {
+    case 'cache-filled':
+    case 'cache-wiped':
+    case 'cache-changed': {
+      const c = change.cache;
+      if (!c) return change.kind;
+      const delta = [c.added ? `+${c.added}` : '', c.removed ? `-${c.removed}` : ''].filter(Boolean).join(' ');
+      return `${change.kind.replace('-', ' ')} ${c.field} ${c.before} -> ${c.after}${delta ? ` (${delta})` : ''}`;
+    }
+    case 'model-changed':
+      return `model ${quote(change.before)} -> ${quote(change.after)}`;
+    case 'reference-changed':
+      return `${change.field ?? 'reference'} ${quote(change.before)} -> ${quote(change.after)}`;
+    case 'prompt-edited':
+      return `${change.field ?? 'prompt'} edited`;
+    case 'input-changed':
+    case 'presentation-changed':
+    case 'other-changed':
+      return `${change.field ?? change.kind} changed`;
+    default:
+      return change.kind;
+  }
+}
+
+export function describeNode(node: NodeDiff): string {
+  const mark = node.changes.some((c) => c.kind === 'added') ? '+' : node.changes.some((c) => c.kind === 'removed') ? '-' : '~';
+  const label = node.title ? `${node.node} (${node.title}, ${node.tab})` : `${node.node} (${node.tab})`;
+  const changes = node.changes.filter((c) => c.kind !== 'added' && c.kind !== 'removed').map(describeChange);
+  return `  ${mark} ${label}${changes.length ? `: ${changes.join('; ')}` : ''}`;
+}
+
+export function describeDiff(diff: DocumentDiff): string[] {
+  const lines = diff.nodes.map(describeNode);
+  if (diff.other.length) lines.push(`  ~ outside nodes: ${diff.other.join(', ')}`);
+  return lines.length ? lines : ['  no differences'];
+}
+
+export function describeLogItem(item: LogItem): string {
+  const date = item.date.slice(0, 16).replace('T', ' ');
+  const nodes = item.nodes.length === 0 ? '' : item.nodes.length <= 4 ? ` [${item.nodes.join(', ')}]` : ` [${item.nodes.length} nodes]`;
+  const who = item.author.replace(/\s*<.*>$/, '');
+  return `${short(item.commit)} ${date} ${item.op.padEnd(7)} ${item.version.padEnd(5)} ${who}: ${item.message.split('\n')[0]}${nodes}`;
+}

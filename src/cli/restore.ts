@@ -1,0 +1,56 @@
+import type { Command } from 'commander';
+import { NbvError } from '../errors.js';
+import { restore } from '../engine/index.js';
+import { describeDiff, short } from './format.js';
+import { addSelectorOptions, isEmptySelector, selectorFrom, type SelectorFlags } from './options.js';
+import { printJson, printLines, withProject, type GlobalOptions } from './run.js';
+
+interface RestoreFlags extends SelectorFlags {
+  message?: string;
+  json?: boolean;
+}
+
+export function registerRestore(program: Command): void {
+  const command = program
+    .command('restore <args...>')
+    .usage('[WORKFLOW] REF [--node ID | --scene N]...')
+    .description('bring back a recorded state byte for byte, or only chosen nodes\' cache');
+  addSelectorOptions(command, false)
+    .option('-m, --message <msg>', 'why')
+    .option('--json', 'print JSON')
+    .action((args: string[], flags: RestoreFlags) =>
+      withProject(program.opts<GlobalOptions>(), async (project) => {
+        if (args.length > 2) throw new NbvError('BAD_USAGE', `restore takes [WORKFLOW] REF, got ${args.length} arguments`);
+        const [workflow, ref] = args.length === 2 ? [args[0], args[1]!] : [undefined, args[0]!];
+        const selector = selectorFrom(flags);
+        const result = await restore(project, {
+          ...(workflow === undefined ? {} : { workflow }),
+          ref,
+          ...(isEmptySelector(selector) ? {} : { selector }),
+          ...(flags.message === undefined ? {} : { message: flags.message }),
+        });
+        if (flags.json) {
+          return printJson({
+            workflow: result.workflow,
+            recorded: result.recorded,
+            reason: result.reason,
+            from: result.from.commit,
+            nodes: result.nodes,
+            commit: result.entry?.commit ?? null,
+            backup: result.backup,
+            savedCommit: result.savedCommit,
+            changes: result.diff,
+          });
+        }
+        if (!result.recorded) return printLines([`Nothing to restore: ${result.reason}.`]);
+        printLines([
+          result.savedCommit ? `Recorded your unsaved changes first (commit ${short(result.savedCommit)}).` : null,
+          result.nodes.length
+            ? `Restored the cache of ${result.nodes.join(', ')} from ${ref} (${short(result.from.commit)}) (commit ${short(result.entry!.commit)}).`
+            : `Restored ${result.entry!.op.file} to ${ref} (${short(result.from.commit)}), byte for byte (commit ${short(result.entry!.commit)}).`,
+          ...describeDiff(result.diff!),
+          `The state it replaced is in ${result.backup}.`,
+        ]);
+      }),
+    );
+}

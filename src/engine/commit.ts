@@ -1,0 +1,43 @@
+// `nbv commit`: records the working file as it is now; the change is classified per node.
+import { NbvError } from '../errors.js';
+import { parseNbflow, type DocumentDiff } from '../nbflow/index.js';
+import type { HistoryEntry } from './history.js';
+import { requireWorkingFile, underLock } from './mutation.js';
+import type { Project } from './project.js';
+import { recordState } from './record.js';
+import { readWorkingFile, resolveWorkflow } from './workflows.js';
+
+export interface CommitOptions {
+  workflow?: string;
+  message: string;
+}
+
+export type CommitResult =
+  | { recorded: true; workflow: string; entry: HistoryEntry; diff: DocumentDiff }
+  | { recorded: false; workflow: string; entry: HistoryEntry; reason: string };
+
+export async function commit(project: Project, options: CommitOptions): Promise<CommitResult> {
+  if (!options.message.trim()) throw new NbvError('BAD_USAGE', `a commit needs a message (-m MSG)`);
+  return underLock(project, async () => {
+    const wf = await resolveWorkflow(project, options.workflow);
+    const working = await readWorkingFile(project, wf);
+    requireWorkingFile(wf, working);
+    if (working.kind !== 'modified') {
+      return { recorded: false, workflow: wf.name, entry: wf.head, reason: `${wf.head.op.file} is as recorded; nothing to commit` };
+    }
+    const parsed = parseNbflow(working.bytes, wf.head.op.file);
+    const result = await recordState(project, {
+      workflow: wf.name,
+      parent: wf.head,
+      op: 'commit',
+      version: wf.head.op.version,
+      file: wf.head.op.file,
+      parsed,
+      message: options.message,
+      intent: {},
+      view: [],
+      writeWorkingFile: false,
+    });
+    return { recorded: true, workflow: wf.name, entry: result.entry, diff: result.diff };
+  });
+}

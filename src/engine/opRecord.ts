@@ -1,0 +1,90 @@
+// The operation record: `op.json` in every commit's tree. It is what makes history browsable
+// without re-deriving intent from bytes, so its fields are a contract (docs/store-format.md):
+// fields may be added, never renamed.
+import { z } from 'zod';
+import { NbvError } from '../errors.js';
+
+export const OP_RECORD_FORMAT = 'nbv-op/1';
+
+export const OP_KINDS = ['track', 'commit', 'wipe', 'bump', 'restore', 'undo', 'import', 'reroll'] as const;
+export type OpKind = (typeof OP_KINDS)[number];
+
+const selectorSchema = z
+  .object({
+    all: z.boolean().optional(),
+    nodes: z.array(z.string()).optional(),
+    scenes: z.array(z.string()).optional(),
+    tabs: z.array(z.string()).optional(),
+    kinds: z.array(z.enum(['image', 'video'])).optional(),
+  })
+  .strict();
+
+/** A file of the backups/ view that this commit brings into being, and which state it holds. */
+const viewEntrySchema = z
+  .object({
+    path: z.string().min(1),
+    /** `parent`: the state before this commit (pre-change backups, superseded versions);
+     * `self`: this commit's own state (files taken in from a hand-made backups/ folder). */
+    state: z.enum(['parent', 'self']),
+  })
+  .strict();
+
+export const opRecordSchema = z
+  .object({
+    format: z.literal(OP_RECORD_FORMAT),
+    op: z.enum(OP_KINDS),
+    workflow: z.string().min(1),
+    version: z.string().regex(/^V\d+-\d+$/),
+    /** The working file, relative to the project root, `/`-separated. */
+    file: z.string().min(1),
+    message: z.string(),
+    author: z.object({ name: z.string(), email: z.string() }).strict(),
+    /** ISO 8601 with the author's zone offset, e.g. 2026-05-12T10:15:00+02:00. */
+    time: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/),
+    tool: z.string(),
+    /** What the command was asked to do: selectors, the REF restored from, the commit undone. */
+    intent: z
+      .object({
+        selector: selectorSchema.optional(),
+        ref: z.string().optional(),
+        undoes: z.string().optional(),
+        importedFrom: z.string().optional(),
+        auto: z.string().optional(),
+      })
+      .strict(),
+    /** Ids of the nodes this commit changed, in document order. */
+    nodes: z.array(z.string()),
+    /** Per node, the kinds of change (prompt-edited, cache-wiped, ...). */
+    changes: z.array(z.object({ node: z.string(), title: z.string().optional(), kinds: z.array(z.string()) }).strict()),
+    /** sha256 of the working file's bytes: a second, independent hash beside git's sha1. */
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    view: z.array(viewEntrySchema),
+  })
+  .strict();
+
+export type OpRecord = z.infer<typeof opRecordSchema>;
+export type ViewEntry = z.infer<typeof viewEntrySchema>;
+
+export function encodeOpRecord(record: OpRecord): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(opRecordSchema.parse(record), null, 2) + '\n');
+}
+
+export function decodeOpRecord(bytes: Uint8Array, where: string): OpRecord {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (err) {
+    throw new NbvError('CORRUPT_STORE', `${where}: op.json is not valid JSON (${(err as Error).message})`, {
+      exitStatus: 1,
+    });
+  }
+  const parsed = opRecordSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = issue ? '/' + issue.path.join('/') : '';
+    throw new NbvError('CORRUPT_STORE', `${where}: op.json is malformed at ${path}: ${issue?.message ?? 'invalid'}`, {
+      exitStatus: 1,
+    });
+  }
+  return parsed.data;
+}

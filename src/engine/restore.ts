@@ -1,0 +1,82 @@
+// `nbv restore REF`: a checkout. Without selectors the whole file comes back byte for byte (and
+// with it its cache state); with selectors only those nodes' cache fields come back from REF.
+// Either way it is a new commit on top, so the state it replaced stays one `restore` away.
+import { parseNbflow, selectNodes, transplantCache, type DocumentDiff, type NodeSelector } from '../nbflow/index.js';
+import { preChangePath, PRE_CHANGE_LABEL } from '../backups/names.js';
+import { readStateBytes, type HistoryEntry } from './history.js';
+import { saveUncommitted, underLock } from './mutation.js';
+import { operationTime, type Project } from './project.js';
+import { recordState } from './record.js';
+import { resolveStateRef } from './resolveRef.js';
+import { resolveWorkflow } from './workflows.js';
+
+export interface RestoreOptions {
+  workflow?: string;
+  ref: string;
+  /** Restore only these nodes' cache; absent or empty: the whole file. */
+  selector?: NodeSelector;
+  message?: string;
+  cwd?: string;
+}
+
+export interface RestoreResult {
+  workflow: string;
+  recorded: boolean;
+  reason: string | null;
+  from: HistoryEntry;
+  nodes: string[];
+  savedCommit: string | null;
+  entry: HistoryEntry | null;
+  backup: string | null;
+  diff: DocumentDiff | null;
+}
+
+function hasSelector(selector: NodeSelector | undefined): selector is NodeSelector {
+  return !!selector && Object.values(selector).some((v) => (Array.isArray(v) ? v.length > 0 : v === true));
+}
+
+export async function restore(project: Project, options: RestoreOptions): Promise<RestoreResult> {
+  return underLock(project, async () => {
+    const named = await resolveWorkflow(project, options.workflow);
+    const source = await resolveStateRef(project, named, options.ref, options.cwd);
+    const partial = hasSelector(options.selector);
+    const saved = await saveUncommitted(project, named.name, 'restore');
+    const wf = saved.workflow;
+    const file = wf.head.op.file;
+    const sourceBytes = await readStateBytes(project, source);
+
+    let bytes = sourceBytes;
+    let nodes: string[] = [];
+    if (partial) {
+      const current = parseNbflow(await readStateBytes(project, wf.head), file);
+      const from = parseNbflow(sourceBytes, source.op.file);
+      const selected = selectNodes(current.doc, project.config, options.selector!, file);
+      nodes = selected.map((n) => n.id);
+      bytes = transplantCache(current, from, nodes, project.config).bytes;
+    }
+    const base = { workflow: wf.name, from: source, nodes, savedCommit: saved.savedCommit };
+    const unchanged = Buffer.compare(Buffer.from(bytes), Buffer.from(await readStateBytes(project, wf.head))) === 0;
+    if (unchanged) {
+      const what = partial ? `the cache of ${nodes.join(', ')} is already as in ${options.ref}` : `${file} already holds the state of ${options.ref}`;
+      return { ...base, recorded: false, reason: what, entry: null, backup: null, diff: null };
+    }
+
+    const moment = operationTime(project);
+    const label = `${options.ref} (${source.commit.slice(0, 7)})`;
+    const result = await recordState(project, {
+      workflow: wf.name,
+      parent: wf.head,
+      op: 'restore',
+      version: wf.head.op.version,
+      file,
+      parsed: parseNbflow(bytes, file),
+      message: options.message ?? (partial ? `restore cache of ${nodes.join(', ')} from ${label}` : `restore ${label}`),
+      intent: partial ? { ref: source.commit, selector: options.selector! } : { ref: source.commit },
+      view: [{ path: preChangePath(file, moment.date, PRE_CHANGE_LABEL.restore), state: 'parent' }],
+      writeWorkingFile: true,
+      moment,
+    });
+    return { ...base, recorded: true, reason: null, entry: result.entry, backup: result.view[0]?.path ?? null, diff: result.diff };
+  });
+}
+

@@ -1,0 +1,118 @@
+// `nbv wipe`: clears the cache fields of the selected generation nodes, byte-surgically: every
+// other byte of the file stays as it was. The pre-wipe state is a commit and a backups/ file.
+import { parseNbflow, selectNodes, wipeCache, type NodeRef, type NodeSelector } from '../nbflow/index.js';
+import { preChangePath, PRE_CHANGE_LABEL } from '../backups/names.js';
+import { bumpLocked, type BumpResult } from './bump.js';
+import { readStateBytes, type HistoryEntry } from './history.js';
+import { saveUncommitted, underLock } from './mutation.js';
+import { operationTime, type Project } from './project.js';
+import { recordState } from './record.js';
+import { loadWorkflow, readWorkingFile, resolveWorkflow } from './workflows.js';
+
+export interface WipeOptions {
+  workflow?: string;
+  selector: NodeSelector;
+  bump?: boolean;
+  dryRun?: boolean;
+  message?: string;
+}
+
+export interface WipedField {
+  node: string;
+  field: string;
+  entries: number;
+}
+
+export interface WipeSummary {
+  imageNodes: number;
+  videoNodes: number;
+  otherNodes: number;
+  tabs: number;
+  outputs: number;
+}
+
+export interface WipeResult {
+  workflow: string;
+  /** False for a dry run, and when every selected node was already empty. */
+  recorded: boolean;
+  dryRun: boolean;
+  selected: NodeRef[];
+  wiped: WipedField[];
+  summary: WipeSummary;
+  savedCommit: string | null;
+  bump: BumpResult | null;
+  entry: HistoryEntry | null;
+  backup: string | null;
+}
+
+export function summarizeWipe(selected: NodeRef[], wiped: WipedField[]): WipeSummary {
+  const touched = new Set(wiped.map((w) => w.node));
+  const nodes = selected.filter((n) => touched.has(n.id));
+  return {
+    imageNodes: nodes.filter((n) => n.kind === 'image').length,
+    videoNodes: nodes.filter((n) => n.kind === 'video').length,
+    otherNodes: nodes.filter((n) => n.kind === 'other').length,
+    tabs: new Set(nodes.map((n) => n.tabId)).size,
+    outputs: wiped.reduce((sum, w) => sum + w.entries, 0),
+  };
+}
+
+export async function wipe(project: Project, options: WipeOptions): Promise<WipeResult> {
+  return underLock(project, async () => {
+    const named = await resolveWorkflow(project, options.workflow);
+    // Plan on what is on disk now, so a dry run and a refusal change nothing.
+    const working = await readWorkingFile(project, named);
+    const current = working.kind === 'missing' ? await readStateBytes(project, named.head) : working.bytes;
+    const plan = planWipe(project, parseNbflow(current, named.head.op.file), options.selector);
+    const base = { workflow: named.name, selected: plan.selected, wiped: plan.wiped, summary: plan.summary };
+    if (options.dryRun || plan.wiped.length === 0) {
+      return { ...base, recorded: false, dryRun: options.dryRun ?? false, savedCommit: null, bump: null, entry: null, backup: null };
+    }
+
+    const saved = await saveUncommitted(project, named.name, 'wipe');
+    const bumped = options.bump ? await bumpLocked(project, named.name, options.message ?? 'clean run: new version before wiping') : null;
+    const wf = bumped ? await loadWorkflow(project, named.name) : saved.workflow;
+    const parsed = parseNbflow(await readStateBytes(project, wf.head), wf.head.op.file);
+    const edit = wipeCache(parsed, plan.selected.map((n) => n.id), project.config);
+    const moment = operationTime(project);
+    const result = await recordState(project, {
+      workflow: wf.name,
+      parent: wf.head,
+      op: 'wipe',
+      version: wf.head.op.version,
+      file: wf.head.op.file,
+      parsed: parseNbflow(edit.bytes, wf.head.op.file),
+      message: options.message ?? `wipe cache of ${describeSummary(plan.summary)}`,
+      intent: { selector: options.selector },
+      view: [{ path: preChangePath(wf.head.op.file, moment.date, PRE_CHANGE_LABEL.wipe), state: 'parent' }],
+      writeWorkingFile: true,
+      moment,
+    });
+    return {
+      ...base,
+      recorded: true,
+      dryRun: false,
+      savedCommit: saved.savedCommit,
+      bump: bumped,
+      entry: result.entry,
+      backup: result.view[0]?.path ?? null,
+    };
+  });
+}
+
+function planWipe(project: Project, parsed: ReturnType<typeof parseNbflow>, selector: NodeSelector) {
+  const selected = selectNodes(parsed.doc, project.config, selector, parsed.file);
+  const { wiped } = wipeCache(parsed, selected.map((n) => n.id), project.config);
+  return { selected, wiped, summary: summarizeWipe(selected, wiped) };
+}
+
+/** "8 image nodes and 8 video nodes across 5 account tabs", as the seed's users say it. */
+export function describeSummary(s: WipeSummary): string {
+  const parts: string[] = [];
+  const plural = (n: number, word: string) => `${n} ${word} node${n === 1 ? '' : 's'}`;
+  if (s.imageNodes) parts.push(plural(s.imageNodes, 'image'));
+  if (s.videoNodes) parts.push(plural(s.videoNodes, 'video'));
+  if (s.otherNodes) parts.push(plural(s.otherNodes, 'other'));
+  const nodes = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : (parts[0] ?? '0 nodes');
+  return `${nodes} across ${s.tabs} account tab${s.tabs === 1 ? '' : 's'}`;
+}
