@@ -69,7 +69,9 @@ export async function wipe(project: Project, options: WipeOptions): Promise<Wipe
       return { ...base, recorded: false, dryRun: options.dryRun ?? false, savedCommit: null, bump: null, entry: null, backup: null };
     }
 
-    const saved = await saveUncommitted(project, named.name, 'wipe');
+    // With --bump, unrecorded edits go into the new version (as 'nbv bump' does), so the old
+    // version stays as it was recorded: consistent inputs and cache, e.g. the old avatar URL.
+    const saved = options.bump ? { workflow: named, savedCommit: null } : await saveUncommitted(project, named.name, 'wipe');
     const bumped = options.bump ? await bumpLocked(project, named.name, options.message ?? 'clean run: new version before wiping') : null;
     const wf = bumped ? await loadWorkflow(project, named.name) : saved.workflow;
     const parsed = parseNbflow(await readStateBytes(project, wf.head), wf.head.op.file);
