@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { commit } from '../engine/index.js';
-import { describeDiff, short } from './format.js';
+import { CONFIRMATION_NODES, describeDiff, short } from './format.js';
 import { printJson, printLines, withProject, type GlobalOptions } from './run.js';
 
 export function registerCommit(program: Command): void {
@@ -20,7 +20,7 @@ export function registerCommit(program: Command): void {
           );
         }
         if (!result.recorded) return printLines([`Nothing to commit: ${result.reason}`]);
-        printLines([`[${result.workflow} ${result.entry.op.version} ${short(result.entry.commit)}] ${opts.message.split('\n')[0]}`, ...describeDiff(result.diff)]);
+        printLines([`[${result.workflow} ${result.entry.op.version} ${short(result.entry.commit)}] ${opts.message.split('\n')[0]}`, ...describeDiff(result.diff, CONFIRMATION_NODES)]);
       }),
     );
 }

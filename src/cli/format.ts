@@ -42,11 +42,24 @@ export function describeNode(node: NodeDiff): string {
   return `  ${mark} ${label}${changes.length ? `: ${changes.join('; ')}` : ''}`;
 }
 
-export function describeDiff(diff: DocumentDiff): string[] {
-  const lines = diff.nodes.map(describeNode);
+/** Per-node lines; with `limit`, the first nodes and then one line that counts the rest by kind
+ * of change, so a 40-node restore does not bury what the command said. */
+export function describeDiff(diff: DocumentDiff, limit = Infinity): string[] {
+  const shown = diff.nodes.slice(0, limit);
+  const lines = shown.map(describeNode);
+  const rest = diff.nodes.slice(shown.length);
+  if (rest.length) {
+    const counts = new Map<string, number>();
+    for (const node of rest) for (const kind of new Set(node.changes.map((c) => c.kind))) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+    const kinds = [...counts].map(([kind, n]) => `${kind} ${n}`).join(', ');
+    lines.push(`  … and ${rest.length} more node${rest.length === 1 ? '' : 's'} (${kinds}); 'nbv diff' lists them all`);
+  }
   if (diff.other.length) lines.push(`  ~ outside nodes: ${diff.other.join(', ')}`);
   return lines.length ? lines : ['  no differences'];
 }
+
+/** How many nodes a command's confirmation lists before it summarises. */
+export const CONFIRMATION_NODES = 8;
 
 export function describeLogItem(item: LogItem): string {
   const date = item.date.slice(0, 16).replace('T', ' ');

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { NbvError } from '../errors.js';
 import { restore } from '../engine/index.js';
-import { describeDiff, short } from './format.js';
+import { CONFIRMATION_NODES, describeDiff, short } from './format.js';
 import { addSelectorOptions, isEmptySelector, selectorFrom, type SelectorFlags } from './options.js';
 import { printJson, printLines, withProject, type GlobalOptions } from './run.js';
 
@@ -47,8 +47,8 @@ export function registerRestore(program: Command): void {
           result.savedCommit ? `Recorded your unsaved changes first (commit ${short(result.savedCommit)}).` : null,
           result.nodes.length
             ? `Restored the cache of ${result.nodes.join(', ')} from ${ref} (${short(result.from.commit)}) (commit ${short(result.entry!.commit)}).`
-            : `Restored ${result.entry!.op.file} to ${ref} (${short(result.from.commit)}), byte for byte (commit ${short(result.entry!.commit)}).`,
-          ...describeDiff(result.diff!),
+            : `Restored ${result.entry!.op.file} to ${ref}${result.from.commit.startsWith(ref) ? '' : ` (${short(result.from.commit)})`}, byte for byte (commit ${short(result.entry!.commit)}).`,
+          ...describeDiff(result.diff!, CONFIRMATION_NODES),
           `The state it replaced is in ${result.backup}.`,
         ]);
       }),

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { undo } from '../engine/index.js';
-import { describeDiff, short } from './format.js';
+import { CONFIRMATION_NODES, describeDiff, short } from './format.js';
 import { printJson, printLines, withProject, type GlobalOptions } from './run.js';
 
 export function registerUndo(program: Command): void {
@@ -31,7 +31,7 @@ export function registerUndo(program: Command): void {
           result.savedCommit ? `Recorded your unsaved changes first (commit ${short(result.savedCommit)}).` : null,
           `Undid ${result.undone.op.op} ${short(result.undone.commit)} "${result.undone.op.message.split('\n')[0]}" (commit ${short(result.entry.commit)}).`,
           `${result.entry.op.file} is ${result.entry.op.version} as it was before it.`,
-          ...describeDiff(result.diff),
+          ...describeDiff(result.diff, CONFIRMATION_NODES),
           result.backup ? `The state it replaced is in ${result.backup}.` : null,
         ]);
       }),
