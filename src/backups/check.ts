@@ -44,12 +44,31 @@ async function listFolder(project: Project, dir: string): Promise<string[]> {
   }
 }
 
-export async function checkBackups(project: Project): Promise<ViewCheck> {
+async function exists(project: Project, relative: string): Promise<boolean> {
+  try {
+    await fs.access(absolutePath(project, relative));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface CheckOptions {
+  /** Hash every file to find altered ones (default). Without it only presence is checked: what
+   * `status` needs on every call, without reading hundreds of megabytes of backups. */
+  hash?: boolean;
+}
+
+export async function checkBackups(project: Project, options: CheckOptions = {}): Promise<ViewCheck> {
   const view = await expectedView(project);
   const expectedPaths = new Set(view.map((f) => f.path));
   const missing: ViewFile[] = [];
   const altered: AlteredFile[] = [];
   for (const file of view) {
+    if (options.hash === false) {
+      if (!(await exists(project, file.path))) missing.push(file);
+      continue;
+    }
     const actual = await blobOnDisk(project, file.path);
     if (actual === null) missing.push(file);
     else if (actual !== file.blob) altered.push({ ...file, actualBlob: actual });

@@ -44,8 +44,9 @@ async function statusOf(project: Project, name: string): Promise<StatusReport> {
     changes = diff.nodes;
     otherChanges = diff.other;
   }
-  const view = await checkBackups(project);
-  const own = (p: string) => p.includes(`${wf.name}-`);
+  const view = await checkBackups(project, { hash: false });
+  // Unknown files are listed under the workflow whose name they start with.
+  const own = (p: string) => p.slice(p.lastIndexOf('/') + 1).startsWith(`${wf.name}-`);
   const backups = {
     ok: view.ok,
     missing: view.missing.filter((f) => f.workflow === name).map((f) => f.path),
