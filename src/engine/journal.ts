@@ -62,9 +62,20 @@ async function removeIfOurs(project: Project, step: FileDelete): Promise<void> {
   if (existing !== null && step.removable.includes(existing)) await removeFileDurable(target);
 }
 
+/** A file step that failed (a full disk, a read-only folder): the ref has moved, so the change is
+ * recorded and the journal stays for the next command. Say so, naming the file, in one line. */
+function unfinished(step: { path: string }, err: unknown): NbvError {
+  if (err instanceof NbvError) return err;
+  const reason = err instanceof Error ? err.message : String(err);
+  return new NbvError('IO', `cannot write: ${reason}; the change is recorded, and the next nbv command that changes anything finishes writing the files`, {
+    file: step.path,
+    cause: err,
+  });
+}
+
 async function applyFileSteps(project: Project, journal: Journal, known: Map<string, Uint8Array>): Promise<void> {
-  for (const step of journal.writes) await materializeFile(project, step, known.get(step.blob));
-  for (const step of journal.deletes) await removeIfOurs(project, step);
+  for (const step of journal.writes) await materializeFile(project, step, known.get(step.blob)).catch((err: unknown) => Promise.reject(unfinished(step, err)));
+  for (const step of journal.deletes) await removeIfOurs(project, step).catch((err: unknown) => Promise.reject(unfinished(step, err)));
 }
 
 async function createMissingTags(project: Project, journal: Journal): Promise<void> {
@@ -74,18 +85,28 @@ async function createMissingTags(project: Project, journal: Journal): Promise<vo
   }
 }
 
+/** Fault injection for the crash harness (test/reliability): NBV_CRASH_AT=<point> kills this
+ * process at that point, so the windows between objects, ref and files are hit on purpose. */
+function crashPoint(point: string): void {
+  if (process.env['NBV_CRASH_AT'] === point) process.kill(process.pid, 'SIGKILL');
+}
+
 /** Moves the ref and brings the files in line, with the journal guarding the gap between them. */
 export async function runJournaled(project: Project, journal: Journal, known: Map<string, Uint8Array>): Promise<void> {
   const encoded = new TextEncoder().encode(JSON.stringify(journalSchema.parse(journal)) + '\n');
+  crashPoint('before-journal');
   await project.store.writeMeta(JOURNAL_META, encoded);
+  crashPoint('before-ref');
   try {
     await project.store.updateRef(journal.ref, journal.newOid, journal.oldOid);
   } catch (err) {
     await project.store.deleteMeta(JOURNAL_META);
     throw err;
   }
+  crashPoint('after-ref');
   await createMissingTags(project, journal);
   await applyFileSteps(project, journal, known);
+  crashPoint('after-files');
   await project.store.deleteMeta(JOURNAL_META);
 }
 

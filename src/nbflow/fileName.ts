@@ -40,6 +40,12 @@ export function workflowNameProblem(name: string): string | undefined {
   if (name.startsWith('-')) return "starts with '-' (it would read as an option)";
   if (name.startsWith('.')) return "starts with '.' (it would be a hidden file)";
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'contains a control character';
+  // The name becomes a git branch (refs/heads/NAME) and a tag folder: refuse it here, before any
+  // object is written, rather than when the ref is written.
+  if (/[~^:?*[]/.test(name) || name.includes('@{') || name === '@') return 'contains one of ~ ^ : ? * [ @{ (not allowed in a git branch name)';
+  if (name.endsWith('.') || name.toLowerCase().endsWith('.lock')) return "ends with '.' or '.lock' (not allowed in a git branch name)";
+  if (name === 'HEAD') return "is reserved (git's HEAD)";
+  if (/^(con|prn|aux|nul|com\d|lpt\d)$/i.test(name)) return 'is a reserved device name on Windows';
   return undefined;
 }
 

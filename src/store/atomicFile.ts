@@ -52,9 +52,9 @@ export function tempNameFor(target: string): string {
 export async function writeFileAtomic(
   target: string,
   bytes: Uint8Array | string,
-  options: { mode?: number } = {},
+  options: { mode?: number; temp?: string } = {},
 ): Promise<void> {
-  const temp = tempNameFor(target);
+  const temp = options.temp ?? tempNameFor(target);
   let handle: fsp.FileHandle | undefined;
   try {
     // 'wx': the random name should never exist; if it does, something is badly wrong, so fail.

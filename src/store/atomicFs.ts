@@ -5,6 +5,7 @@
 
 import type { MakeDirectoryOptions, Mode } from 'node:fs';
 import * as fsp from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { fsyncDir, writeFileAtomic } from './atomicFile.js';
 
@@ -21,6 +22,14 @@ function modeOf(options: WriteOptions): number | undefined {
   return typeof options.mode === 'string' ? parseInt(options.mode, 8) : options.mode;
 }
 
+/** A loose object's temp file is named the way git names its own (`objects/ab/tmp_obj_*`): one
+ * left by a crash is then ignored by `git fsck` and removed by `git gc`/`git prune`. */
+function objectTemp(file: string): { temp?: string } {
+  const dir = path.dirname(file);
+  if (!/^[0-9a-f]{2}$/.test(path.basename(dir)) || path.basename(path.dirname(dir)) !== 'objects') return {};
+  return { temp: path.join(dir, `tmp_obj_${process.pid}-${randomBytes(6).toString('hex')}`) };
+}
+
 const promises = {
   readFile: fsp.readFile,
   readdir: fsp.readdir,
@@ -35,7 +44,7 @@ const promises = {
   /** Atomic and durable; see the file comment. */
   async writeFile(file: string, data: Uint8Array | string, options?: WriteOptions): Promise<void> {
     const mode = modeOf(options);
-    await writeFileAtomic(file, toBytes(data, options), mode === undefined ? {} : { mode });
+    await writeFileAtomic(file, toBytes(data, options), { ...(mode === undefined ? {} : { mode }), ...objectTemp(file) });
   },
 
   /** One level, like fs.mkdir, then flushed into its parent so objects below it survive a crash. */

@@ -8,7 +8,7 @@ import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { NbvError } from '../errors.js';
-import { fsyncDir, hasErrnoCode, removeFileDurable } from './atomicFile.js';
+import { fsyncDir, hasErrnoCode, removeFileDurable, tempNameFor } from './atomicFile.js';
 
 export const LOCK_FILE_NAME = 'nbv.lock';
 
@@ -97,8 +97,36 @@ function isStale(holder: LockHolder): boolean {
   return !isProcessAlive(holder.pid);
 }
 
-/** Create the lock file exclusively with our record; false when someone else has it. */
+/**
+ * Create the lock file exclusively with our record; false when someone else has it. The record is
+ * written to a temp file first and hard-linked into place (link fails if the name exists), so the
+ * lock never exists without its record: a holder killed between creating the lock and writing it
+ * would otherwise leave an empty lock that nobody can judge stale (the crash harness did exactly
+ * that). File systems without hard links fall back to an exclusive create.
+ */
 async function tryCreate(lockPath: string, raw: string): Promise<boolean> {
+  const temp = tempNameFor(lockPath);
+  try {
+    // The record must be on disk before the name that makes it the lock: written and synced here.
+    await fsp.writeFile(temp, raw, { flag: 'wx', mode: 0o644, flush: true });
+  } catch (err) {
+    await fsp.unlink(temp).catch(() => undefined);
+    throw ioError(`cannot create the lock ${lockPath}`, lockPath, err);
+  }
+  try {
+    await fsp.link(temp, lockPath);
+  } catch (err) {
+    if (hasErrnoCode(err, 'EEXIST')) return false;
+    if (hasErrnoCode(err, 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV')) return tryCreateExclusive(lockPath, raw);
+    throw ioError(`cannot create the lock ${lockPath}`, lockPath, err);
+  } finally {
+    await fsp.unlink(temp).catch(() => undefined);
+  }
+  await fsyncDir(path.dirname(lockPath));
+  return true;
+}
+
+async function tryCreateExclusive(lockPath: string, raw: string): Promise<boolean> {
   let handle: fsp.FileHandle;
   try {
     handle = await fsp.open(lockPath, 'wx', 0o644);
@@ -135,7 +163,11 @@ async function breakStaleLock(lockPath: string, judged: LockSnapshot, me: string
   const guard = `${lockPath}.break`;
   if (!(await tryCreate(guard, me))) {
     const stat = await fsp.stat(guard).catch(() => null);
-    if (stat !== null && Date.now() - stat.mtimeMs > ABANDONED_BREAK_MS) await removeFileDurable(guard).catch(() => undefined);
+    // The guard holds its breaker's record: a breaker killed inside its critical section is dead
+    // now, and waiting out ABANDONED_BREAK_MS would make the next command time out (LOCKED).
+    const breaker = await readLock(guard).catch(() => null);
+    const dead = breaker?.holder != null && isStale(breaker.holder);
+    if (stat !== null && (dead || Date.now() - stat.mtimeMs > ABANDONED_BREAK_MS)) await removeFileDurable(guard).catch(() => undefined);
     return false; // another waiter is breaking it: wait for it
   }
   try {
@@ -147,6 +179,11 @@ async function breakStaleLock(lockPath: string, judged: LockSnapshot, me: string
   } finally {
     await removeFileDurable(guard).catch(() => undefined);
   }
+}
+
+async function isAbandoned(lockPath: string): Promise<boolean> {
+  const stat = await fsp.stat(lockPath).catch(() => null);
+  return stat !== null && Date.now() - stat.mtimeMs > ABANDONED_BREAK_MS;
 }
 
 function lockedError(lockPath: string, snapshot: LockSnapshot | null, waitMs: number): NbvError {
@@ -184,7 +221,9 @@ export async function acquireProjectLock(gitdir: string, options: LockOptions = 
     if (await tryCreate(lockPath, raw)) return releaseFor(lockPath, raw);
     const current = await readLock(lockPath);
     if (current === null) continue; // released between our attempt and our look: try at once
-    if (current.holder !== null && isStale(current.holder)) {
+    // A lock with no holder record (only the no-hard-link fallback can leave one) lost its creator
+    // between creating and writing it; once it is old, nobody can still be writing it.
+    if (current.holder === null ? await isAbandoned(lockPath) : isStale(current.holder)) {
       if (await breakStaleLock(lockPath, current, raw)) continue;
     }
     const remaining = deadline - Date.now();
