@@ -13,7 +13,7 @@ function sampleProject(): string {
   const dir = copyFixture();
   dirs.push(dir);
   nbvOk(dir, ['init']);
-  nbvOk(dir, ['track', WORKING]);
+  nbvOk(dir, ['track', WORKING, '--no-history']);
   return dir;
 }
 
