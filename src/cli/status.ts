@@ -7,7 +7,7 @@ function describe(report: StatusReport): string[] {
   const state = report.missing ? 'MISSING' : report.uncommitted ? 'uncommitted changes' : 'clean';
   const lines = [`${report.workflow} ${report.version}: ${report.file} (${state}; head ${short(report.head)})`];
   if (report.uncommitted) lines.push(...describeDiff({ nodes: report.changes, other: report.otherChanges }));
-  for (const stale of report.stale) lines.push(`  stale ${stale.node} (${stale.tab}): ${stale.reasons.map((r) => r.detail).join('; ')}`);
+  for (const stale of report.stale) lines.push(`  stale ${stale.node} (${stale.tab}): ${stale.reasons.map((r) => `${r.code} ${r.detail}`).join('; ')}`);
   const { backups } = report;
   for (const p of backups.missing) lines.push(`  backups: missing ${p}`);
   for (const p of backups.altered) lines.push(`  backups: altered ${p}`);

@@ -10,6 +10,7 @@ interface WipeFlags extends SelectorFlags {
   dryRun?: boolean;
   message?: string;
   json?: boolean;
+  stale?: boolean;
 }
 
 export function registerWipe(program: Command): void {
@@ -17,6 +18,7 @@ export function registerWipe(program: Command): void {
     .command('wipe [workflow]')
     .description('clear cached outputs of the selected generation nodes (the pre-wipe state is kept)');
   addSelectorOptions(command, true)
+    .option('--stale', "the caches that no longer match their node ('nbv status' lists them)")
     .option('--bump', 'bump the version first (a clean run: the old version keeps its cache)')
     .option('--dry-run', 'show what would be wiped, change nothing')
     .option('-m, --message <msg>', 'why')
@@ -24,11 +26,12 @@ export function registerWipe(program: Command): void {
     .action((workflow: string | undefined, flags: WipeFlags) =>
       withProject(program.opts<GlobalOptions>(), async (project) => {
         const selector = selectorFrom(flags);
-        if (isEmptySelector(selector)) throw new NbvError('BAD_USAGE', 'say what to wipe: --all, --node ID, --scene N, --tab ID or --kind image|video');
+        if (isEmptySelector(selector) && !flags.stale) throw new NbvError('BAD_USAGE', 'say what to wipe: --all, --node ID, --scene N, --tab ID or --kind image|video');
         const result = await wipe(project, {
           ...(workflow === undefined ? {} : { workflow }),
           selector,
           bump: flags.bump ?? false,
+          ...(flags.stale ? { stale: true } : {}),
           dryRun: flags.dryRun ?? false,
           ...(flags.message === undefined ? {} : { message: flags.message }),
         });
@@ -47,6 +50,7 @@ export function registerWipe(program: Command): void {
           });
         }
         const what = `${describeSummary(result.summary)} (${result.summary.outputs} cached output${result.summary.outputs === 1 ? '' : 's'})`;
+        if (flags.stale && result.selected.length === 0) return printLines(['Nothing to wipe: every cache matches its node. Nothing recorded.']);
         if (result.wiped.length === 0) {
           return printLines([`Nothing to wipe: the ${result.selected.length} selected node(s) have no cached output. Nothing recorded.`]);
         }

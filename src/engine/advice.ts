@@ -1,36 +1,163 @@
 // The seed's two decision tables ("When you need to wipe cache", "Cache wipe vs. version bump"),
-// applied to the change a user has pending. Each line names the command that carries it out.
+// applied to where a workflow stands: its unrecorded change, its stale caches, its last operation.
+// Each decision names its table row and the command that carries it out. docs/staleness.md lists
+// the rows and how each is recognised.
+import type { StaleReason } from '../nbflow/index.js';
+import type { CacheReport } from './stale.js';
 import type { StatusReport } from './status.js';
 
-const has = (report: StatusReport, kind: string) => report.changes.some((n) => n.changes.some((c) => c.kind === kind));
+/** Rows of the seed's tables (and of its "when wiping is excessive" list), as stable ids. */
+export type AdviceRow =
+  | 'prompt-edited'
+  | 'reroll'
+  | 'avatar-url-changed'
+  | 'model-changed'
+  | 'fresh-run'
+  | 'restored'
+  | 'old-project'
+  | 'cache-corrupt'
+  | 'runner-crash'
+  | 'run-filled'
+  | 'hand-wiped'
+  | 'commit'
+  | 'stale'
+  | 'missing'
+  | 'backups-drift';
 
-export function adviceFor(report: StatusReport): string[] {
-  const advice: string[] = [];
-  if (report.missing) advice.push(`${report.file} is missing: 'nbv restore HEAD' brings it back as recorded`);
-  if (report.uncommitted) {
-    const modelChanged = has(report, 'model-changed');
-    const referenceChanged = has(report, 'reference-changed');
-    if (modelChanged || referenceChanged) {
-      const why = modelChanged && referenceChanged ? 'model and reference URL changed' : modelChanged ? 'model changed' : 'reference URL changed';
-      const nodes = report.changes
-        .filter((n) => n.changes.some((c) => c.kind === 'model-changed' || c.kind === 'reference-changed'))
-        .map((n) => `--node ${n.node}`);
-      advice.push(`${why}: wipe YES (old cached output was made with the old one), bump YES: 'nbv wipe ${nodes.join(' ')} --bump'`);
-    } else if (has(report, 'prompt-edited') || has(report, 'input-changed') || has(report, 'added') || has(report, 'removed')) {
-      advice.push(`edited: wipe NO (the runner regenerates edited nodes), bump YES (a meaningful change): 'nbv bump -m MSG'`);
-    } else if (has(report, 'cache-filled') || has(report, 'cache-changed')) {
-      advice.push(`a run filled caches: wipe NO, bump NO: 'nbv commit -m MSG' records the outputs`);
-    } else if (has(report, 'cache-wiped')) {
-      advice.push(`caches were cleared by hand: 'nbv commit -m MSG' records it (next time 'nbv wipe' keeps a backup)`);
+export interface Decision {
+  row: AdviceRow;
+  wipe: 'yes' | 'no' | 'n/a' | null;
+  bump: 'yes' | 'no' | null;
+  /** The nbv command that carries it out, when there is one. */
+  command: string | null;
+  text: string;
+}
+
+export interface AdviceContext {
+  cache?: CacheReport;
+  /** The last recorded operation. */
+  head?: { op: string; version: string; ref?: string; time: string; /** The version changed with it (wipe --bump). */ bumped?: boolean };
+  /** The working file holds the bytes of this recorded state or backups/ file (a restore by hand). */
+  sameAsRecorded?: string | null;
+  /** Now, ISO 8601. */
+  now?: string;
+}
+
+/** Caches made longer ago than this may point at outputs an R2 clean-up removed. */
+export const OLD_CACHE_DAYS = 30;
+
+const has = (report: StatusReport, kind: string) => report.changes.some((n) => n.changes.some((c) => c.kind === kind));
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function staleWith(report: StatusReport, test: (r: StaleReason) => boolean): string[] {
+  return report.stale.filter((s) => s.reasons.some((r) => test(r as StaleReason))).map((s) => s.node);
+}
+
+const isReference = (r: StaleReason) => r.code === 'reference-url-changed' || r.code === 'upstream-changed';
+
+/** Whether the stale caches were made in the version the workflow is at (no bump since). */
+function sameVersionAsCaches(report: StatusReport, ctx: AdviceContext): boolean {
+  if (report.uncommitted || !ctx.cache) return true;
+  const versions = ctx.cache.nodes.filter((n) => n.reasons.length > 0).map((n) => n.provenance?.version);
+  return versions.some((v) => v === report.version || v === null || v === undefined);
+}
+
+export function decide(report: StatusReport, ctx: AdviceContext = {}): Decision[] {
+  const out: Decision[] = [];
+  const add = (row: AdviceRow, wipe: Decision['wipe'], bump: Decision['bump'], command: string | null, text: string) =>
+    out.push({ row, wipe, bump, command, text });
+  if (report.missing) add('missing', null, null, 'nbv restore HEAD', `${report.file} is missing: 'nbv restore HEAD' brings it back as recorded`);
+
+  const reference = staleWith(report, (r) => isReference(r));
+  const model = staleWith(report, (r) => r.code === 'model-changed');
+  const corrupt = staleWith(report, (r) => r.code === 'cache-malformed');
+  const bump = sameVersionAsCaches(report, ctx);
+  const wipeStale = `nbv wipe --stale${bump ? ' --bump' : ''}`;
+  const bumpWord = bump ? 'bump YES (a meaningful change)' : 'bump done already';
+  if (reference.length > 0) {
+    add('avatar-url-changed', 'yes', bump ? 'yes' : 'no', wipeStale,
+      `reference URL changed: wipe YES (the cache of ${plural(reference.length, 'node')} was made with the old URL), ${bumpWord}, re-run: '${wipeStale}'`);
+  }
+  if (model.length > 0) {
+    add('model-changed', 'yes', bump ? 'yes' : 'no', wipeStale,
+      `model changed: wipe YES (the cached output of ${plural(model.length, 'node')} is from the wrong model), ${bumpWord}: '${wipeStale}'`);
+  }
+  if (corrupt.length > 0) {
+    add('cache-corrupt', 'yes', null, 'nbv wipe --stale', `${plural(corrupt.length, 'cache')} look corrupt (${corrupt.join(', ')}): when in doubt, wipe: 'nbv wipe --stale'`);
+  }
+
+  const edited = has(report, 'prompt-edited') || has(report, 'input-changed') || has(report, 'added') || has(report, 'removed');
+  if (report.uncommitted && edited && reference.length === 0 && model.length === 0) {
+    add('prompt-edited', 'no', 'yes', 'nbv bump -m MSG',
+      `edited: wipe NO (the runner regenerates the ${plural(report.stale.length, 'stale node')}), bump YES (a meaningful change): 'nbv bump -m MSG'`);
+  }
+
+  const rerolls = ctx.cache?.nodes.filter((n) => n.reroll !== null).map((n) => n.node) ?? [];
+  const cacheOnly = report.uncommitted && !edited && report.changes.every((n) => n.changes.every((c) => c.kind.startsWith('cache-') || c.kind === 'presentation-changed'));
+  const filled = report.changes.filter((n) => n.changes.some((c) => c.kind === 'cache-filled' || c.kind === 'cache-changed')).map((n) => n.node);
+  const wiped = report.changes.filter((n) => n.changes.some((c) => c.kind === 'cache-wiped')).map((n) => n.node);
+  if (rerolls.length > 0) {
+    add('reroll', 'n/a', 'no', null, `re-roll asked for ${rerolls.join(', ')}: wipe N/A (the runner ignores their cache), bump NO (unless the results differ meaningfully)`);
+  } else if (cacheOnly && filled.length > 0 && filled.every((id) => ctx.cache?.nodes.find((n) => n.node === id)?.provenance?.origin === null) && ctx.head?.op === 'reroll') {
+    add('reroll', 'n/a', 'no', 'nbv commit -m MSG', `re-rolled outputs: bump NO: 'nbv commit -m MSG' records them`);
+  }
+
+  const restoredRef = ctx.head?.op === 'restore' && !report.uncommitted ? (ctx.head.ref ?? 'a recorded state') : (ctx.sameAsRecorded ?? null);
+  if (restoredRef !== null) {
+    const command = report.uncommitted ? `nbv restore ${restoredRef}` : null;
+    if (report.stale.length === 0) {
+      add('restored', 'no', 'no', command, `restored from ${restoredRef}: wipe NO (every restored cache matches its node), bump NO (back to a prior version)${command ? `: '${command}' records it` : ''}`);
     } else {
-      advice.push(`'nbv commit -m MSG' records the working file`);
+      add('restored', 'yes', 'no', 'nbv wipe --stale', `restored from ${restoredRef}: ${plural(report.stale.length, 'cache')} ${report.stale.length === 1 ? 'does' : 'do'} not match the restored inputs: wipe those ('nbv wipe --stale'), bump NO`);
     }
   }
-  if (report.stale.length > 0) {
-    advice.push(`${report.stale.length} cache${report.stale.length === 1 ? '' : 's'} no longer match their node: the runner will regenerate them, or 'nbv wipe --stale' clears them now`);
+
+  const allWiped = ctx.cache !== undefined && ctx.cache.nodes.length > 0 && ctx.cache.nodes.every((n) => !n.hasCache);
+  if (cacheOnly && wiped.length > 0 && filled.length === 0) {
+    if (allWiped) add('fresh-run', 'yes', 'yes', 'nbv bump -m MSG', `every cache cleared by hand: a fresh run: wipe YES, bump YES (a wipe is a meaningful change): 'nbv bump -m MSG' records it as a new version, the old one keeps its cache`);
+    else add('hand-wiped', 'yes', null, 'nbv commit -m MSG', `caches were cleared by hand: 'nbv commit -m MSG' records it (next time 'nbv wipe' keeps a backup)`);
+  } else if (!report.uncommitted && allWiped && ctx.head?.op === 'wipe' && !ctx.head.bumped) {
+    add('fresh-run', 'yes', 'yes', 'nbv bump -m MSG', `every cache is wiped: a fresh run: bump YES (a wipe is a meaningful change): 'nbv bump -m MSG'`);
+  }
+  if (cacheOnly && filled.length > 0 && !out.some((d) => d.row === 'reroll')) {
+    const pending = ctx.cache?.nodes.filter((n) => !n.hasCache || n.reasons.length > 0).length ?? 0;
+    if (pending > 0) {
+      add('runner-crash', 'no', 'no', 'nbv commit -m MSG', `a run filled ${plural(filled.length, 'cache')}, ${plural(pending, 'node')} still to generate: wipe NO (the next run reuses what is there): 'nbv commit -m MSG'`);
+    } else {
+      add('run-filled', 'no', 'no', 'nbv commit -m MSG', `a run filled caches: wipe NO, bump NO: 'nbv commit -m MSG' records the outputs`);
+    }
+  }
+
+  const oldest = lastRunAge(ctx);
+  if (oldest !== null) {
+    add('old-project', 'yes', 'yes', 'nbv wipe --all --bump',
+      `the newest cache was made ${oldest.days} days ago (${oldest.date}): outputs may point at URLs that were cleaned up: wipe YES, bump YES: 'nbv wipe --all --bump'`);
+  }
+  if (report.uncommitted && out.length === 0) add('commit', null, null, 'nbv commit -m MSG', `'nbv commit -m MSG' records the working file`);
+  if (report.stale.length > 0 && !out.some((d) => d.command?.startsWith('nbv wipe --stale'))) {
+    out.push({ row: 'stale', wipe: 'no', bump: null, command: 'nbv plan', text: `${report.stale.length === 1 ? '1 cache no longer matches its node' : `${report.stale.length} caches no longer match their node`}: the runner regenerates ${report.stale.length === 1 ? 'it' : 'them'} ('nbv plan'), or 'nbv wipe --stale' clears them now` });
   }
   if (report.backups.missing.length + report.backups.altered.length > 0) {
-    advice.push(`backups/ differs from history: 'nbv backups sync' rebuilds it`);
+    add('backups-drift', null, null, 'nbv backups sync', `backups/ differs from history: 'nbv backups sync' rebuilds it`);
   }
-  return advice;
+  return dedupe(out);
+}
+
+function dedupe(decisions: Decision[]): Decision[] {
+  const seen = new Set<string>();
+  return decisions.filter((d) => (seen.has(d.text) ? false : (seen.add(d.text), true)));
+}
+
+function lastRunAge(ctx: AdviceContext): { days: number; date: string } | null {
+  if (!ctx.cache || !ctx.now) return null;
+  const times = ctx.cache.nodes.map((n) => n.provenance?.time).filter((t): t is string => typeof t === 'string');
+  if (times.length === 0) return null;
+  // The newest cache decides: a project whose latest run is a month old is last month's project.
+  const newest = times.reduce((a, b) => (Date.parse(a) >= Date.parse(b) ? a : b));
+  const days = Math.floor((Date.parse(ctx.now) - Date.parse(newest)) / 86_400_000);
+  return days > OLD_CACHE_DAYS ? { days, date: newest.slice(0, 10) } : null;
+}
+
+export function adviceFor(report: StatusReport, ctx: AdviceContext = {}): string[] {
+  return decide(report, ctx).map((d) => d.text);
 }

@@ -2,16 +2,16 @@
 // drift of the backups/ view, and what the seed's decision tables advise for the pending change.
 import { diffDocuments, parseNbflow, type NodeDiff } from '../nbflow/index.js';
 import { checkBackups } from '../backups/check.js';
-import { readStateBytes } from './history.js';
+import { readEntry, readStateBytes } from './history.js';
 import type { Project } from './project.js';
-import { adviceFor } from './advice.js';
+import { decide, type Decision } from './advice.js';
+import { analyzeCaches, staleNodes, type StaleNode } from './stale.js';
+import { expectedView } from '../backups/view.js';
+import { hashBlob } from '../store/index.js';
+import { operationTime } from './project.js';
 import { listWorkflowNames, loadWorkflow, readWorkingFile, resolveWorkflow } from './workflows.js';
 
-export interface StaleNode {
-  node: string;
-  tab: string;
-  reasons: Array<{ code: string; detail: string }>;
-}
+export type { StaleNode } from './stale.js';
 
 export interface StatusReport {
   workflow: string;
@@ -26,6 +26,8 @@ export interface StatusReport {
   otherChanges: string[];
   stale: StaleNode[];
   advice: string[];
+  /** The advice with the seed's table row each line comes from (docs/staleness.md). */
+  decisions: Decision[];
   backups: { ok: boolean; missing: string[]; altered: string[]; unknown: string[] };
 }
 
@@ -64,9 +66,27 @@ async function statusOf(project: Project, name: string): Promise<StatusReport> {
     otherChanges,
     stale: [],
     advice: [],
+    decisions: [],
     backups,
   };
-  report.advice = adviceFor(report);
+  const cache = await analyzeCaches(project, name);
+  report.stale = staleNodes(cache);
+  const sameAsRecorded =
+    working.kind === 'modified' ? ((await expectedView(project)).find((f) => f.workflow === name && f.blob === hashBlob(working.bytes))?.path ?? null) : null;
+  const { op } = wf.head;
+  report.decisions = decide(report, {
+    cache,
+    head: {
+      op: op.op,
+      version: op.version,
+      ...(op.intent.ref ? { ref: op.intent.ref.slice(0, 7) } : {}),
+      time: op.time,
+      bumped: wf.head.parent !== null && (await readEntry(project, wf.head.parent)).op.version !== op.version,
+    },
+    sameAsRecorded,
+    now: operationTime(project).iso,
+  });
+  report.advice = report.decisions.map((d) => d.text);
   return report;
 }
 

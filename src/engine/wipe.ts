@@ -8,6 +8,7 @@ import { saveUncommitted, underLock } from './mutation.js';
 import { operationTime, type Project } from './project.js';
 import { recordState } from './record.js';
 import { loadWorkflow, readWorkingFile, resolveWorkflow } from './workflows.js';
+import { staleSelector } from './stale.js';
 
 export interface WipeOptions {
   workflow?: string;
@@ -15,6 +16,8 @@ export interface WipeOptions {
   bump?: boolean;
   dryRun?: boolean;
   message?: string;
+  /** Wipe exactly the stale caches (docs/staleness.md); `selector` may then only narrow (tabs, kinds). */
+  stale?: boolean;
 }
 
 export interface WipedField {
@@ -63,7 +66,12 @@ export async function wipe(project: Project, options: WipeOptions): Promise<Wipe
     // Plan on what is on disk now, so a dry run and a refusal change nothing.
     const working = await readWorkingFile(project, named);
     const current = working.kind === 'missing' ? await readStateBytes(project, named.head) : working.bytes;
-    const plan = planWipe(project, parseNbflow(current, named.head.op.file), options.selector);
+    const selector = options.stale ? await staleSelector(project, named.name, options.selector) : options.selector;
+    if (selector === null) {
+      const none = { workflow: named.name, selected: [], wiped: [], summary: summarizeWipe([], []) };
+      return { ...none, recorded: false, dryRun: options.dryRun ?? false, savedCommit: null, bump: null, entry: null, backup: null };
+    }
+    const plan = planWipe(project, parseNbflow(current, named.head.op.file), selector);
     const base = { workflow: named.name, selected: plan.selected, wiped: plan.wiped, summary: plan.summary };
     if (options.dryRun || plan.wiped.length === 0) {
       return { ...base, recorded: false, dryRun: options.dryRun ?? false, savedCommit: null, bump: null, entry: null, backup: null };
@@ -85,7 +93,7 @@ export async function wipe(project: Project, options: WipeOptions): Promise<Wipe
       file: wf.head.op.file,
       parsed: parseNbflow(edit.bytes, wf.head.op.file),
       message: options.message ?? `wipe cache of ${describeSummary(plan.summary)}`,
-      intent: { selector: options.selector },
+      intent: { selector },
       view: [{ path: preChangePath(wf.head.op.file, moment.date, PRE_CHANGE_LABEL.wipe), state: 'parent' }],
       writeWorkingFile: true,
       moment,

@@ -3,7 +3,7 @@
 
 import { z } from 'zod';
 import { NbvError } from '../errors.js';
-import type { NbflowConfig } from './types.js';
+import type { EstimatesConfig, NbflowConfig } from './types.js';
 import { formatZodIssue } from './zodIssues.js';
 
 /** Node types the team's tools are known to write, mapped to what they generate. */
@@ -18,6 +18,15 @@ const DEFAULT_KINDS: Record<string, 'image' | 'video'> = {
   video_gen: 'video',
 };
 
+// Per-node seconds for `nbv plan`. Calibrated on the seed: its full pass of 40 nodes (20 image,
+// 20 video) "~30-45 min" is 20 x 30-45 s + 20 x 60-90 s = 1800-2700 s.
+const IMAGE_SECONDS = Object.freeze({ min: 30, max: 45 });
+const VIDEO_SECONDS = Object.freeze({ min: 60, max: 90 });
+const DEFAULT_ESTIMATES = Object.freeze({
+  models: Object.freeze({ NB1: IMAGE_SECONDS, NB2: IMAGE_SECONDS, 'veo-3': VIDEO_SECONDS }),
+  kinds: Object.freeze({ image: IMAGE_SECONDS, video: VIDEO_SECONDS, other: IMAGE_SECONDS }),
+}) as EstimatesConfig;
+
 // Frozen all the way down: it is shared by every caller that has no settings of its own.
 export const DEFAULT_CONFIG: Readonly<NbflowConfig> = Object.freeze({
   cacheFields: Object.freeze(['_savedImages', '_savedClips']) as string[],
@@ -26,11 +35,25 @@ export const DEFAULT_CONFIG: Readonly<NbflowConfig> = Object.freeze({
   kinds: Object.freeze({ ...DEFAULT_KINDS }),
   promptFields: Object.freeze(['prompt', 'negativePrompt']) as string[],
   modelFields: Object.freeze(['model']) as string[],
+  estimates: DEFAULT_ESTIMATES,
 });
 
 const fieldList = z
   .array(z.string().min(1, 'a field name cannot be empty'))
   .refine((list) => new Set(list).size === list.length, 'lists a field twice');
+
+const secondsRange = z
+  .strictObject({ min: z.number().nonnegative(), max: z.number().nonnegative() })
+  .refine((r) => r.min <= r.max, 'min is more than max');
+// A plain number is a range of one value.
+const seconds = z.union([z.number().nonnegative().transform((n) => ({ min: n, max: n })), secondsRange]);
+const estimatesSchema = z.strictObject({
+  models: z.record(z.string().min(1), seconds).default(() => structuredClone(DEFAULT_ESTIMATES.models)),
+  kinds: z
+    .strictObject({ image: seconds.optional(), video: seconds.optional(), other: seconds.optional() })
+    .default({})
+    .transform((k) => ({ ...structuredClone(DEFAULT_ESTIMATES.kinds), ...k }) as EstimatesConfig['kinds']),
+});
 
 // Strict on purpose: a misspelt setting ("cacheField") silently ignored would leave caches unguarded.
 const configSchema = z
@@ -41,6 +64,7 @@ const configSchema = z
     kinds: z.record(z.string().min(1), z.enum(['image', 'video'])).default(() => ({ ...DEFAULT_KINDS })),
     promptFields: fieldList.default(() => [...DEFAULT_CONFIG.promptFields]),
     modelFields: fieldList.default(() => [...DEFAULT_CONFIG.modelFields]),
+    estimates: estimatesSchema.default(() => structuredClone(DEFAULT_ESTIMATES)),
   })
   .superRefine((config, ctx) => {
     // A cache field that is also an input would make every generation invalidate its own cache.

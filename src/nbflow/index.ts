@@ -39,3 +39,5 @@ export {
 } from './fileName.js';
 
 export * from '../json/index.js';
+export * from './fingerprint.js';
+export * from './staleness.js';

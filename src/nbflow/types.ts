@@ -80,6 +80,20 @@ export interface NbflowConfig {
   promptFields: string[];
   /** Fields naming the model. */
   modelFields: string[];
+  /** Seconds one generation takes, for `nbv plan` (absent: the defaults of config.ts). */
+  estimates?: EstimatesConfig;
+}
+
+/** A duration range in seconds: the seed quotes ranges ("30-45 min for the full pass"). */
+export interface SecondsRange {
+  min: number;
+  max: number;
+}
+
+/** Per-node generation time: by model name first, else by node kind. */
+export interface EstimatesConfig {
+  models: Record<string, SecondsRange>;
+  kinds: Record<'image' | 'video' | 'other', SecondsRange>;
 }
 
 export type NodeChangeKind =

@@ -1,0 +1,229 @@
+// Provenance: for each cached node, the fingerprint its cache was made under. Written into op.json
+// by record.ts (provenanceForRecord) and found again by one walk back along the branch
+// (lookupProvenance), which a derived cache file lets start where the last walk ended.
+// docs/staleness.md has the rules.
+import { contentHash } from '../json/hash.js';
+import {
+  fingerprintDocument,
+  hasOutput,
+  isGenerationNode,
+  parseNbflow,
+  provenanceOf,
+  type DocumentDiff,
+  type NbflowDocument,
+  type NbflowNode,
+  type NodeProvenance,
+  type ProvenanceMap,
+} from '../nbflow/index.js';
+import { readEntry, readStateBytes, walkEntries, type HistoryEntry } from './history.js';
+import type { OpRecord } from './opRecord.js';
+import type { Project } from './project.js';
+
+/** Where a cache's provenance was found. */
+export interface FoundProvenance {
+  record: NodeProvenance;
+  /** The commit whose state the cache was made under; null: the working file (not yet recorded). */
+  origin: string | null;
+  /** When the origin state was recorded (ISO 8601), null for the working file. */
+  time: string | null;
+  version: string | null;
+}
+
+export interface PendingReroll {
+  commit: string;
+  message: string;
+  time: string;
+}
+
+export interface ProvenanceLookup {
+  found: Map<string, FoundProvenance>;
+  /** Re-rolls asked for after the node's cache was last made. */
+  rerolls: Map<string, PendingReroll>;
+  /** Commits read by the walk (for the benchmark and tests). */
+  walked: number;
+}
+
+const CACHE_KINDS = new Set(['cache-filled', 'cache-changed', 'added']);
+
+export async function documentAt(project: Project, commit: string, cache: Map<string, NbflowDocument>): Promise<NbflowDocument> {
+  let doc = cache.get(commit);
+  if (!doc) {
+    const entry = await readEntry(project, commit);
+    doc = parseNbflow(await readStateBytes(project, entry), entry.op.file).doc;
+    cache.set(commit, doc);
+  }
+  return doc;
+}
+
+/**
+ * For each wanted node, the newest provenance record at or before `head`. One walk, stopped as soon
+ * as every wanted node is resolved. A cache with no record (a store written before nbv kept
+ * provenance) is taken as made under the inputs of the newest commit that filled or changed it.
+ */
+export async function lookupProvenance(
+  project: Project,
+  head: HistoryEntry,
+  wanted: Iterable<string>,
+  options: { useCache?: boolean } = {},
+): Promise<ProvenanceLookup> {
+  const open = new Set(wanted);
+  const found = new Map<string, FoundProvenance>();
+  const rerolls = new Map<string, PendingReroll>();
+  const legacy = new Map<string, string>();
+  const cached = options.useCache ? await readLookupCache(project, head.op.workflow) : null;
+  let walked = 0;
+  if (open.size > 0) {
+    for await (const entry of walkEntries(project, head.commit)) {
+      if (cached !== null && entry.commit === cached.head) {
+        // Everything older was resolved by the walk that wrote the cache.
+        for (const [id, f] of Object.entries(cached.found)) {
+          if (!open.delete(id)) continue;
+          found.set(id, f);
+          // No newer record was met, so a re-roll pending then is pending still.
+          const reroll = cached.rerolls[id];
+          if (reroll && !rerolls.has(id)) rerolls.set(id, reroll);
+        }
+        if (open.size === 0) break;
+      }
+      walked++;
+      const { op } = entry;
+      if (op.op === 'reroll') {
+        for (const id of op.intent.nodes ?? []) {
+          if (open.has(id) && !rerolls.has(id)) rerolls.set(id, { commit: entry.commit, message: op.message, time: op.time });
+        }
+      }
+      for (const [id, record] of Object.entries(op.provenance ?? {})) {
+        if (!open.delete(id)) continue;
+        found.set(id, await resolveFound(project, record, entry));
+      }
+      if (op.provenance === undefined) {
+        for (const change of op.changes) {
+          if (open.has(change.node) && change.kinds.some((k) => CACHE_KINDS.has(k))) {
+            open.delete(change.node);
+            legacy.set(change.node, entry.commit);
+          }
+        }
+      }
+      if (open.size === 0) break;
+    }
+  }
+  const docs = new Map<string, NbflowDocument>();
+  for (const [id, commit] of legacy) {
+    const fp = fingerprintDocument(await documentAt(project, commit, docs), project.config).get(id);
+    const entry = await readEntry(project, commit);
+    if (fp) found.set(id, { record: provenanceOf(fp), origin: commit, time: entry.op.time, version: entry.op.version });
+  }
+  if (options.useCache && cached?.head !== head.commit && walked > 1) await writeLookupCache(project, head, found, rerolls);
+  return { found, rerolls, walked };
+}
+
+// The lookup cache: `<gitdir>/nbv-stale-cache.json`, derived from history and safe to delete. It
+// holds, per workflow, what the last walk found at its head; the next walk stops when it reaches
+// that commit. Entries are keyed by commit id, so a cache can be old but never wrong for its
+// head; the settings hash guards the fingerprints computed for records-less (older) stores.
+export const LOOKUP_CACHE_META = 'nbv-stale-cache.json';
+const LOOKUP_CACHE_FORMAT = 'nbv-stale-cache/1';
+
+interface CachedLookup {
+  head: string;
+  config: string;
+  found: Record<string, FoundProvenance>;
+  rerolls: Record<string, PendingReroll>;
+}
+
+async function readCacheFile(project: Project): Promise<Record<string, CachedLookup>> {
+  try {
+    const raw = await project.store.readMeta(LOOKUP_CACHE_META);
+    if (raw === null) return {};
+    const value = JSON.parse(new TextDecoder().decode(raw)) as { format?: unknown; workflows?: Record<string, CachedLookup> };
+    return value.format === LOOKUP_CACHE_FORMAT && value.workflows && typeof value.workflows === 'object' ? value.workflows : {};
+  } catch {
+    return {}; // a damaged cache is no cache
+  }
+}
+
+async function readLookupCache(project: Project, workflow: string): Promise<CachedLookup | null> {
+  const entry = (await readCacheFile(project))[workflow];
+  if (!entry || typeof entry.head !== 'string' || entry.config !== contentHash(project.config)) return null;
+  if (typeof entry.found !== 'object' || typeof entry.rerolls !== 'object' || entry.found === null || entry.rerolls === null) return null;
+  return entry;
+}
+
+async function writeLookupCache(project: Project, head: HistoryEntry, found: Map<string, FoundProvenance>, rerolls: Map<string, PendingReroll>): Promise<void> {
+  try {
+    const workflows = await readCacheFile(project);
+    workflows[head.op.workflow] = { head: head.commit, config: contentHash(project.config), found: Object.fromEntries(found), rerolls: Object.fromEntries(rerolls) };
+    await project.store.writeMeta(LOOKUP_CACHE_META, new TextEncoder().encode(JSON.stringify({ format: LOOKUP_CACHE_FORMAT, workflows }) + '\n'));
+  } catch {
+    // read-only store or a full disk: status still answers, the next one walks again
+  }
+}
+
+async function resolveFound(project: Project, record: NodeProvenance, entry: HistoryEntry): Promise<FoundProvenance> {
+  if (record.from === undefined || record.from === entry.commit) {
+    return { record, origin: entry.commit, time: entry.op.time, version: entry.op.version };
+  }
+  const origin = await readEntry(project, record.from).catch(() => null);
+  return { record, origin: record.from, time: origin?.op.time ?? null, version: origin?.op.version ?? null };
+}
+
+/** The record to keep when a state is brought back: the found provenance, pointing at its origin. */
+function copied(found: FoundProvenance): NodeProvenance {
+  return found.origin === null ? found.record : { ...found.record, from: found.origin };
+}
+
+interface RecordContext {
+  op: OpRecord['op'];
+  parent: HistoryEntry | null;
+  intent: OpRecord['intent'];
+  doc: NbflowDocument;
+}
+
+/** The state a restore or undo brings back, whose provenance the restored caches keep. */
+async function sourceState(project: Project, input: RecordContext): Promise<HistoryEntry | null> {
+  if (input.op === 'restore' && input.intent.ref) return readEntry(project, input.intent.ref).catch(() => null);
+  if (input.op === 'undo' && input.intent.undoes) {
+    const undone = await readEntry(project, input.intent.undoes).catch(() => null);
+    return undone?.parent ? readEntry(project, undone.parent) : null;
+  }
+  return null;
+}
+
+/**
+ * The provenance a new commit records (record.ts): for each node whose cache it fills or changes,
+ * the fingerprint the cache was made under. A plain commit takes the node's inputs as they are
+ * committed (the runner made the output from them); a restore or undo keeps the provenance of the
+ * state it brings back, so a restored cache is exactly as fresh or as stale as it was then.
+ */
+export async function provenanceForRecord(project: Project, input: RecordContext, diff: DocumentDiff): Promise<ProvenanceMap | undefined> {
+  const source = await sourceState(project, input);
+  const changed = diff.nodes.filter((n) => n.changes.some((c) => CACHE_KINDS.has(c.kind))).map((n) => n.node);
+  if (changed.length === 0 && source === null) return undefined;
+  const nodes = new Map<string, NbflowNode>();
+  for (const tab of input.doc.tabs) for (const node of tab.nodes) nodes.set(node.id, node);
+  const cached = [...nodes.values()].filter((n) => isGenerationNode(n, project.config) && hasOutput(n, project.config)).map((n) => n.id);
+  const cachedSet = new Set(cached);
+  const changedCached = new Set(changed.filter((id) => cachedSet.has(id)));
+  const provenance: ProvenanceMap = {};
+  if (source !== null) {
+    const fromSource = await lookupProvenance(project, source, cached);
+    const whole = input.intent.selector === undefined;
+    // The parent is usually the head a status just looked at: the lookup cache answers for it.
+    const fromParent = whole && input.parent ? await lookupProvenance(project, input.parent, cached, { useCache: true }) : null;
+    for (const id of cached) {
+      const then = fromSource.found.get(id);
+      if (!then) continue;
+      const keep = copied(then);
+      const parentNow = fromParent?.found.get(id);
+      const differs = parentNow === undefined || JSON.stringify(copied(parentNow)) !== JSON.stringify(keep);
+      if (changedCached.has(id) || (whole && differs)) provenance[id] = keep;
+    }
+  }
+  const missing = [...changedCached].filter((id) => provenance[id] === undefined);
+  if (missing.length > 0) {
+    const fps = fingerprintDocument(input.doc, project.config);
+    for (const id of missing) provenance[id] = provenanceOf(fps.get(id)!);
+  }
+  return Object.keys(provenance).length ? provenance : undefined;
+}
+
