@@ -8,6 +8,9 @@ interface LogFlags {
   node?: string[];
   scene?: string[];
   op?: string[];
+  author?: string;
+  since?: string;
+  until?: string;
   number?: number;
   json?: boolean;
 }
@@ -19,15 +22,24 @@ export function registerLog(program: Command): void {
     .option('--node <id>', 'only commits that touched this node (repeatable)', collect)
     .option('--scene <n>', 'only commits that touched this scene (repeatable)', collect)
     .option('--op <kind>', 'only this operation: track, commit, wipe, bump, restore, undo, import (repeatable)', collect)
+    .option('--author <who>', 'only changes by this person (part of the name or email, any case)')
+    .option('--since <when>', 'only changes on or after this date (2026-05-12) or time (2026-05-12T10:00:00+02:00)')
+    .option('--until <when>', 'only changes on or before this date or time')
     .option('-n, --number <n>', 'at most n entries', positiveInt)
     .option('--json', 'print JSON')
     .action((workflow: string | undefined, flags: LogFlags) =>
       withProject(program.opts<GlobalOptions>(), async (project) => {
+        // The program's own --author (who makes a change) takes the flag wherever it stands; log
+        // makes no change, so here it is the filter.
+        const author = flags.author ?? program.opts<GlobalOptions>().author;
         const items = await log(project, {
           ...(workflow === undefined ? {} : { workflow }),
           ...(flags.node ? { nodes: flags.node } : {}),
           ...(flags.scene ? { scenes: flags.scene } : {}),
           ...(flags.op ? { ops: flags.op } : {}),
+          ...(author === undefined ? {} : { author }),
+          ...(flags.since === undefined ? {} : { since: flags.since }),
+          ...(flags.until === undefined ? {} : { until: flags.until }),
           ...(flags.number ? { limit: flags.number } : {}),
         });
         if (flags.json) return printJson(items);

@@ -8,7 +8,7 @@ export interface GlobalOptions {
 }
 
 export function contextFrom(options: GlobalOptions): OperationContext {
-  return { ...(options.author === undefined ? {} : { author: options.author }), env: process.env };
+  return { ...(options.author === undefined ? {} : { author: options.author }), env: process.env, argv: process.argv.slice(2) };
 }
 
 export function printJson(value: unknown): void {

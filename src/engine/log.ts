@@ -1,5 +1,6 @@
 // `nbv log`: history newest first, in the shape scripts rely on (SPEC.md: fields may be added,
-// none renamed).
+// none renamed), filtered by node, scene, operation, author and time.
+import { NbvError } from '../errors.js';
 import { sceneNumber } from '../nbflow/index.js';
 import { walkEntries, type HistoryEntry } from './history.js';
 import type { Project } from './project.js';
@@ -25,7 +26,39 @@ export interface LogOptions {
   nodes?: string[];
   scenes?: string[];
   ops?: string[];
+  /** Part of the author's name or email, any case. */
+  author?: string;
+  /** Bounds, inclusive: a date (`2026-05-12`, compared with each record's date in its own zone) or
+   * a time (`2026-05-12T10:00:00+02:00`, compared as instants; without a zone, the machine's). */
+  since?: string;
+  until?: string;
   limit?: number;
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/;
+
+type Bound = (time: string) => boolean;
+
+function bound(text: string, flag: string, after: boolean): Bound {
+  if (DATE_ONLY.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`))) {
+    return after ? (time) => time.slice(0, 10) >= text : (time) => time.slice(0, 10) <= text;
+  }
+  const ms = DATE_TIME.test(text) ? Date.parse(text) : NaN;
+  if (Number.isNaN(ms)) throw new NbvError('BAD_USAGE', `${flag} '${text}' is not a date (2026-05-12) or a time (2026-05-12T10:00:00+02:00)`);
+  return after ? (time) => Date.parse(time) >= ms : (time) => Date.parse(time) <= ms;
+}
+
+/** One predicate for the author and time filters, shared by log and audit; bad bounds fail first. */
+export function recordFilter(options: Pick<LogOptions, 'author' | 'since' | 'until' | 'ops'>): (op: HistoryEntry['op']) => boolean {
+  const since = options.since === undefined ? null : bound(options.since, '--since', true);
+  const until = options.until === undefined ? null : bound(options.until, '--until', false);
+  const who = options.author?.toLowerCase();
+  return (op) =>
+    (!options.ops?.length || options.ops.includes(op.op)) &&
+    (who === undefined || op.author.name.toLowerCase().includes(who) || op.author.email.toLowerCase().includes(who)) &&
+    (since === null || since(op.time)) &&
+    (until === null || until(op.time));
 }
 
 export function logItem(entry: HistoryEntry): LogItem {
@@ -55,11 +88,12 @@ function touchesScene(entry: HistoryEntry, scenes: string[]): boolean {
 }
 
 export async function log(project: Project, options: LogOptions = {}): Promise<LogItem[]> {
+  const keep = recordFilter(options);
   const wf = await resolveWorkflow(project, options.workflow);
   const items: LogItem[] = [];
   const limit = options.limit ?? Infinity;
   for await (const entry of walkEntries(project, wf.head.commit)) {
-    if (options.ops?.length && !options.ops.includes(entry.op.op)) continue;
+    if (!keep(entry.op)) continue;
     if (options.nodes?.length && !entry.op.nodes.some((n) => options.nodes!.includes(n))) continue;
     if (options.scenes?.length && !touchesScene(entry, options.scenes)) continue;
     items.push(logItem(entry));

@@ -17,6 +17,8 @@ export interface OperationContext {
   author?: string;
   env?: NodeJS.ProcessEnv;
   lockWaitMs?: number;
+  /** The command line's arguments (no environment), recorded in op.json's intent. */
+  argv?: string[];
 }
 
 export interface Project {

@@ -1,10 +1,15 @@
-// `nbv verify`: the audit trail's proof. Every object is rehashed, every op record validated, and
-// for every commit the parent's document plus the commit's patch must give the commit's document.
+// `nbv verify`: the audit trail's proof. Every object is looked up and rehashed, every op record
+// validated against its commit and chained to its parent's (chain.ts), every patch replayed, every
+// version tag checked against the first commit of its version, and the backups/ view against
+// history. What this proves and what it cannot: docs/audit.md.
 import { hashBlob } from '../store/index.js';
 import { parseNbflow, type NbflowDocument } from '../nbflow/index.js';
 import { applyPatchToClone, canonicalJson, sha256Hex } from '../json/index.js';
 import { isNbvError } from '../errors.js';
-import { readEntry, readPatch, readStateBytes, walkEntries, type HistoryEntry } from './history.js';
+import { checkBackups } from '../backups/check.js';
+import { checkLink } from './chain.js';
+import { momentFromIso } from './clock.js';
+import { readEntry, readPatch, readStateBytes, type HistoryEntry } from './history.js';
 import { JOURNAL_META } from './journal.js';
 import type { Project } from './project.js';
 import { listWorkflowNames } from './workflows.js';
@@ -12,8 +17,31 @@ import { listWorkflowNames } from './workflows.js';
 export interface VerifyProblem {
   workflow: string | null;
   commit: string | null;
+  /** object-missing, object-hash, unreadable, chain, commit-header, patch, sha256, tag, backup-missing,
+   * backup-altered, anchor, ... */
   code: string;
   detail: string;
+}
+
+/** What a user keeps elsewhere to detect a later rewrite of the whole store (docs/audit.md). */
+export interface VerifyHead {
+  workflow: string;
+  commit: string;
+  /** Position of the head in its branch, 1 for the first commit. */
+  seq: number;
+  /** The head's chain hash; null for a history recorded before chains. */
+  chain: string | null;
+}
+
+/** A head once printed by verify: `WORKFLOW@SEQ:HASH`. */
+export interface VerifyAnchor {
+  workflow: string;
+  seq: number;
+  hash: string;
+}
+
+export interface VerifyOptions {
+  anchors?: VerifyAnchor[];
 }
 
 export interface VerifyReport {
@@ -23,42 +51,91 @@ export interface VerifyReport {
   objects: number;
   tags: number;
   problems: VerifyProblem[];
+  /** Findings that are not tampering: files in backups/ history does not know, a view not checked. */
+  notes: string[];
+  heads: VerifyHead[];
 }
+
+type Report = (code: string, detail: string) => void;
 
 const VERSION_CHANGING_OPS = new Set(['track', 'bump', 'undo', 'import']);
 
-async function rehash(project: Project, oid: string): Promise<boolean> {
-  return hashBlob(await project.store.readBlob(oid)) === oid;
+/** Sorts a store error into "the object is gone" and "the object is not what its id says". */
+function objectProblem(err: unknown, what: string): [string, string] {
+  const message = isNbvError(err) ? err.message : String(err);
+  const kind = isNbvError(err) ? err.details['kind'] : undefined;
+  if (kind === 'NotFoundError' || /could not find|not found|ENOENT/i.test(message)) return ['object-missing', `${what}: ${message}`];
+  if (/SHA check failed/i.test(message)) return ['object-hash', `${what} was edited on disk: its content does not hash to its id`];
+  return ['unreadable', `${what}: ${message}`];
+}
+
+async function checkBlob(project: Project, what: string, oid: string, problem: Report): Promise<boolean> {
+  if (!(await project.store.hasObject(oid))) {
+    problem('object-missing', `${what} blob ${oid} is missing from the store`);
+    return false;
+  }
+  try {
+    if (hashBlob(await project.store.readBlob(oid)) === oid) return true;
+    problem('object-hash', `${what} blob ${oid} does not hash to its id`);
+  } catch (err) {
+    problem(...objectProblem(err, `${what} blob ${oid}`));
+  }
+  return false;
+}
+
+/** The commit's own header and message against its op record: an edit of either shows. */
+function checkHeader(entry: HistoryEntry, problem: Report): void {
+  const { op, stored } = entry;
+  const author = stored.author;
+  if (author.name !== op.author.name || author.email !== op.author.email) {
+    problem('commit-header', `commit author ${author.name} <${author.email}> is not op.json's ${op.author.name} <${op.author.email}>`);
+  }
+  try {
+    const moment = momentFromIso(op.time);
+    if (author.timestamp !== moment.timestamp || author.timezoneOffset !== moment.timezoneOffset) {
+      problem('commit-header', `commit time differs from op.json's ${op.time}`);
+    }
+  } catch {
+    problem('commit-header', `op.json time ${op.time} is not a valid time`);
+  }
+  const firstLine = stored.message.split('\n')[0] ?? '';
+  const userLine = op.message.split('\n')[0]!.trim();
+  if (!firstLine.startsWith(`${op.op} ${op.workflow} ${op.version}: `) || (userLine !== '' && !firstLine.endsWith(userLine))) {
+    problem('commit-header', `commit message "${firstLine}" does not describe op.json's ${op.op} ${op.version}`);
+  }
 }
 
 async function verifyEntry(
   project: Project,
   workflow: string,
   entry: HistoryEntry,
-  parentDoc: NbflowDocument | null,
+  /** 'unknown' when the parent could not be read (already reported): no patch to replay against. */
+  parentDoc: NbflowDocument | null | 'unknown',
   parentEntry: HistoryEntry | null,
-  problem: (code: string, detail: string) => void,
-): Promise<NbflowDocument | null> {
+  problem: Report,
+): Promise<NbflowDocument | 'unknown'> {
   const blobs: Array<[string, string]> = [['file', entry.fileBlob], ['op.json', entry.opBlob], ['patch.json', entry.patchBlob]];
-  for (const [what, oid] of blobs) {
-    if (!(await rehash(project, oid))) problem('object-hash', `${what} blob ${oid} does not hash to its id`);
-  }
+  let whole = true;
+  for (const [what, oid] of blobs) whole = (await checkBlob(project, what, oid, problem)) && whole;
   if (entry.stored.parents.length > 1) problem('not-linear', `has ${entry.stored.parents.length} parents`);
   const { op } = entry;
   if (op.workflow !== workflow) problem('wrong-branch', `op.json names workflow ${op.workflow}`);
   if (!op.file.endsWith(entry.treeFileName)) problem('file-name', `op.json names ${op.file} but the tree holds ${entry.treeFileName}`);
-  const bytes = await readStateBytes(project, entry);
-  if (sha256Hex(bytes) !== op.sha256) problem('sha256', `the file's sha256 differs from op.json's`);
+  checkHeader(entry, problem);
   if (parentEntry && op.version !== parentEntry.op.version && !VERSION_CHANGING_OPS.has(op.op)) {
     problem('version', `a ${op.op} changed the version ${parentEntry.op.version} -> ${op.version}`);
   }
+  if (!whole) return 'unknown';
+  const bytes = await readStateBytes(project, entry);
+  if (sha256Hex(bytes) !== op.sha256) problem('sha256', `the file's sha256 differs from op.json's (the state was replaced)`);
   let doc: NbflowDocument;
   try {
     doc = parseNbflow(bytes, op.file).doc;
   } catch (err) {
     problem('document', isNbvError(err) ? err.message : String(err));
-    return null;
+    return 'unknown';
   }
+  if (parentDoc === 'unknown') return doc;
   try {
     const patched = applyPatchToClone(parentDoc ?? {}, (await readPatch(project, entry)) as never);
     // Compared as JSON values: a patch is JSON, in which -0 and 0 are the same number.
@@ -69,55 +146,130 @@ async function verifyEntry(
   return doc;
 }
 
-export async function verify(project: Project): Promise<VerifyReport> {
+/** The branch oldest first; stops (with a problem) at the first commit that cannot be read. */
+async function readBranch(project: Project, workflow: string, head: string, problems: VerifyProblem[]): Promise<HistoryEntry[]> {
+  const chain: HistoryEntry[] = [];
+  for (let oid: string | null = head; oid !== null; ) {
+    try {
+      if (!(await project.store.hasObject(oid))) {
+        problems.push({ workflow, commit: oid, code: 'object-missing', detail: `commit ${oid} is missing from the store; older history cannot be read` });
+        break;
+      }
+      const entry = await readEntry(project, oid);
+      chain.push(entry);
+      oid = entry.parent;
+    } catch (err) {
+      const [code, detail] = objectProblem(err, `commit ${oid}`);
+      problems.push({ workflow, commit: oid, code, detail });
+      break;
+    }
+  }
+  return chain.reverse();
+}
+
+export async function verify(project: Project, options: VerifyOptions = {}): Promise<VerifyReport> {
   const problems: VerifyProblem[] = [];
+  const notes: string[] = [];
+  const heads: VerifyHead[] = [];
   let commits = 0;
   const seen = new Set<string>();
   const names = await listWorkflowNames(project);
   for (const workflow of names) {
     const head = await project.store.resolveRef(`refs/heads/${workflow}`);
     if (!head) continue;
-    const chain: HistoryEntry[] = [];
-    try {
-      for await (const entry of walkEntries(project, head)) chain.push(entry);
-    } catch (err) {
-      problems.push({ workflow, commit: null, code: 'unreadable', detail: isNbvError(err) ? err.message : String(err) });
-    }
-    chain.reverse();
-    let parentDoc: NbflowDocument | null = null;
+    const chain = await readBranch(project, workflow, head, problems);
+    let parentDoc: NbflowDocument | null | 'unknown' = chain[0]?.parent ? 'unknown' : null;
     let parentEntry: HistoryEntry | null = null;
-    for (const entry of chain) {
+    let chainedBefore = false;
+    for (const [index, entry] of chain.entries()) {
       commits++;
-      [entry.commit, entry.fileBlob, entry.opBlob, entry.patchBlob].forEach((o) => seen.add(o));
-      const problem = (code: string, detail: string) => problems.push({ workflow, commit: entry.commit, code, detail });
+      [entry.commit, entry.stored.tree, entry.fileBlob, entry.opBlob, entry.patchBlob].forEach((o) => seen.add(o));
+      const problem: Report = (code, detail) => problems.push({ workflow, commit: entry.commit, code, detail });
+      // A history whose oldest commits are unreadable has no known position: only the links count.
+      const complete = chain[0]!.parent === null;
+      const position = complete ? index + 1 : (entry.op.chain?.seq ?? index + 1);
+      const previous = complete || index > 0 ? (parentEntry?.op ?? null) : 'unknown';
+      for (const p of checkLink(entry.op, position, previous, chainedBefore)) problem(p.code, p.detail);
+      chainedBefore ||= entry.op.chain !== undefined;
       try {
         parentDoc = await verifyEntry(project, workflow, entry, parentDoc, parentEntry, problem);
       } catch (err) {
-        problem('unreadable', isNbvError(err) ? err.message : String(err));
-        parentDoc = null;
+        problem(...objectProblem(err, 'state'));
+        parentDoc = 'unknown';
       }
       parentEntry = entry;
     }
+    const newest = chain[chain.length - 1];
+    if (newest && newest.commit === head) {
+      heads.push({ workflow, commit: head, seq: newest.op.chain?.seq ?? chain.length, chain: newest.op.chain?.hash ?? null });
+    }
     problems.push(...(await verifyTags(project, workflow, chain)));
+    for (const anchor of (options.anchors ?? []).filter((a) => a.workflow === workflow)) {
+      problems.push(...checkAnchor(workflow, chain, anchor));
+    }
+  }
+  for (const anchor of options.anchors ?? []) {
+    if (!names.includes(anchor.workflow)) {
+      problems.push({ workflow: anchor.workflow, commit: null, code: 'anchor', detail: `the anchored workflow ${anchor.workflow} is gone` });
+    }
   }
   const tags = (await project.store.listRefs('refs/tags/')).length;
   if ((await project.store.readMeta(JOURNAL_META)) !== null) {
     problems.push({ workflow: null, commit: null, code: 'pending', detail: 'an interrupted operation is pending; the next write command finishes it' });
   }
-  return { ok: problems.length === 0, workflows: names.length, commits, objects: seen.size, tags, problems };
+  await verifyBackups(project, problems, notes);
+  return { ok: problems.length === 0, workflows: names.length, commits, objects: seen.size, tags, problems, notes, heads };
 }
 
+function checkAnchor(workflow: string, chain: HistoryEntry[], anchor: VerifyAnchor): VerifyProblem[] {
+  const entry = chain.find((e) => e.op.chain?.seq === anchor.seq);
+  if (!entry) {
+    return [{ workflow, commit: null, code: 'anchor', detail: `no commit #${anchor.seq} with a chain hash on ${workflow} (anchored ${anchor.hash.slice(0, 12)})` }];
+  }
+  if (entry.op.chain!.hash !== anchor.hash) {
+    return [{ workflow, commit: entry.commit, code: 'anchor', detail: `commit #${anchor.seq} has chain ${entry.op.chain!.hash.slice(0, 12)}, the anchor says ${anchor.hash.slice(0, 12)}: history up to it was rewritten` }];
+  }
+  return [];
+}
+
+/** Each version tag marks the first commit of its version, and every version has one. */
 async function verifyTags(project: Project, workflow: string, chain: HistoryEntry[]): Promise<VerifyProblem[]> {
   const problems: VerifyProblem[] = [];
-  const onBranch = new Map(chain.map((e) => [e.commit, e]));
-  for (const tag of await project.store.listRefs(`refs/tags/${workflow}/`)) {
-    const version = tag.ref.slice(`refs/tags/${workflow}/`.length);
-    const entry = onBranch.get(tag.oid) ?? (await readEntry(project, tag.oid).catch(() => null));
-    if (!entry || !onBranch.has(tag.oid)) {
-      problems.push({ workflow, commit: tag.oid, code: 'tag', detail: `tag ${workflow}/${version} points off the ${workflow} history` });
-    } else if (entry.op.version !== version) {
-      problems.push({ workflow, commit: tag.oid, code: 'tag', detail: `tag ${workflow}/${version} points at a ${entry.op.version} state` });
+  const firstOf = new Map<string, HistoryEntry>();
+  for (const entry of chain) if (!firstOf.has(entry.op.version)) firstOf.set(entry.op.version, entry);
+  const onBranch = new Set(chain.map((e) => e.commit));
+  const prefix = `refs/tags/${workflow}/`;
+  const tagged = new Set<string>();
+  for (const tag of await project.store.listRefs(prefix)) {
+    const version = tag.ref.slice(prefix.length);
+    tagged.add(version);
+    const first = firstOf.get(version);
+    const name = `${workflow}/${version}`;
+    if (!onBranch.has(tag.oid)) {
+      problems.push({ workflow, commit: tag.oid, code: 'tag', detail: `tag ${name} points off the ${workflow} history` });
+    } else if (!first) {
+      problems.push({ workflow, commit: tag.oid, code: 'tag', detail: `tag ${name} names a version the ${workflow} history never had` });
+    } else if (first.commit !== tag.oid) {
+      problems.push({ workflow, commit: tag.oid, code: 'tag', detail: `tag ${name} was moved: it points at ${tag.oid.slice(0, 7)}, but ${version} begins at ${first.commit.slice(0, 7)}` });
     }
   }
+  for (const [version, first] of firstOf) {
+    if (!tagged.has(version)) problems.push({ workflow, commit: first.commit, code: 'tag', detail: `tag ${workflow}/${version} is missing (removed)` });
+  }
   return problems;
+}
+
+async function verifyBackups(project: Project, problems: VerifyProblem[], notes: string[]): Promise<void> {
+  try {
+    const view = await checkBackups(project, { cached: false });
+    for (const f of view.missing) {
+      problems.push({ workflow: f.workflow, commit: f.commit, code: 'backup-missing', detail: `${f.path} is missing ('nbv backups sync' rebuilds it)` });
+    }
+    for (const f of view.altered) {
+      problems.push({ workflow: f.workflow, commit: f.commit, code: 'backup-altered', detail: `${f.path} differs from the state history holds for it` });
+    }
+    for (const path of view.unknown) notes.push(`${path} is not part of the backups/ view (history does not know it)`);
+  } catch (err) {
+    notes.push(`the backups/ view was not checked: ${isNbvError(err) ? err.message : String(err)}`);
+  }
 }
