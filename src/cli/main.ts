@@ -1,43 +1,79 @@
-// The nbv binary: parse, call the engine, print. No logic lives here.
-import { Command, CommanderError } from 'commander';
+// The binary: parse, call the engine, print. No logic lives here.
+//
+// Start-up cost is paid per command, so only the command that runs is loaded: each entry of
+// COMMANDS imports its module on demand (the engine, isomorphic-git and zod come with it), and
+// `nbv --version` loads nothing but the version. Help and unknown commands load them all, so
+// commander can list them or suggest one. Adding a command is one line in COMMANDS.
 import { TOOL_VERSION } from '../engine/version.js';
 import { EXIT_BAD_INPUT } from '../errors.js';
-import { registerBackups } from './backups.js';
-import { registerBump } from './bump.js';
-import { registerCommit } from './commit.js';
-import { registerDiff } from './diff.js';
-import { registerInit } from './init.js';
-import { registerLog } from './log.js';
-import { registerRestore } from './restore.js';
-import { registerShow } from './show.js';
-import { registerStatus } from './status.js';
-import { registerTrack } from './track.js';
-import { registerUndo } from './undo.js';
-import { registerVerify } from './verify.js';
-import { registerWipe } from './wipe.js';
+import type { Command } from 'commander';
 
-const program = new Command('nbv')
-  .description('version control for .nbflow workflows: every wipe, bump, edit and restore is a commit')
-  .version(TOOL_VERSION)
-  .option('--author <who>', "who is making this change ('Name <email>'); else NBV_AUTHOR, git config, OS user")
-  .showHelpAfterError('(nbv --help lists the commands)')
-  .exitOverride();
+type Register = (program: Command) => void;
 
-for (const register of [
-  registerInit, registerTrack, registerStatus, registerCommit, registerBump, registerWipe, registerRestore,
-  registerUndo, registerLog, registerShow, registerDiff, registerBackups, registerVerify,
-]) {
-  register(program);
-}
-const overrideExits = (command: Command): void => command.commands.forEach((c) => overrideExits(c.exitOverride()));
-overrideExits(program);
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  init: () => import('./init.js').then((m) => m.registerInit),
+  track: () => import('./track.js').then((m) => m.registerTrack),
+  status: () => import('./status.js').then((m) => m.registerStatus),
+  commit: () => import('./commit.js').then((m) => m.registerCommit),
+  bump: () => import('./bump.js').then((m) => m.registerBump),
+  wipe: () => import('./wipe.js').then((m) => m.registerWipe),
+  restore: () => import('./restore.js').then((m) => m.registerRestore),
+  undo: () => import('./undo.js').then((m) => m.registerUndo),
+  log: () => import('./log.js').then((m) => m.registerLog),
+  show: () => import('./show.js').then((m) => m.registerShow),
+  diff: () => import('./diff.js').then((m) => m.registerDiff),
+  backups: () => import('./backups.js').then((m) => m.registerBackups),
+  verify: () => import('./verify.js').then((m) => m.registerVerify),
+  gc: () => import('./gc.js').then((m) => m.registerGc),
+  blame: () => import('./blame.js').then((m) => m.registerBlame),
+  audit: () => import('./audit.js').then((m) => m.registerAudit),
+  plan: () => import('./plan.js').then((m) => m.registerPlan),
+  reroll: () => import('./reroll.js').then((m) => m.registerReroll),
+};
 
-try {
-  await program.parseAsync(process.argv);
-} catch (err) {
-  if (err instanceof CommanderError) {
-    // Help and --version are successes; every other parse failure is bad usage (exit 2).
-    process.exit(err.exitCode === 0 ? 0 : EXIT_BAD_INPUT);
+// Global options that take a value: their value is not the command name.
+const GLOBAL_WITH_VALUE = new Set(['--author']);
+
+/** The command the arguments name, or null when they name none we know (help, typos, nothing). */
+function commandNamed(args: string[]): string | null {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (GLOBAL_WITH_VALUE.has(arg)) i++;
+    else if (arg === '--') return null;
+    else if (!arg.startsWith('-')) return Object.hasOwn(COMMANDS, arg) ? arg : null;
   }
-  throw err;
+  return null;
 }
+
+async function main(args: string[]): Promise<void> {
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+    process.stdout.write(`${TOOL_VERSION}\n`);
+    return;
+  }
+  const { Command, CommanderError } = await import('commander');
+  const program = new Command('nbv')
+    .description('version control for .nbflow workflows: every wipe, bump, edit and restore is a commit')
+    .version(TOOL_VERSION)
+    .option('--author <who>', "who is making this change ('Name <email>'); else NBV_AUTHOR, git config, OS user")
+    .showHelpAfterError('(nbv --help lists the commands)')
+    .exitOverride();
+
+  const named = commandNamed(args);
+  const wanted = named === null ? Object.keys(COMMANDS) : [named];
+  const registers = await Promise.all(wanted.map((name) => COMMANDS[name]!()));
+  for (const register of registers) register(program);
+  const overrideExits = (command: Command): void => command.commands.forEach((c) => overrideExits(c.exitOverride()));
+  overrideExits(program);
+
+  try {
+    await program.parseAsync(['node', 'nbv', ...args]);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and --version are successes; every other parse failure is bad usage (exit 2).
+      process.exit(err.exitCode === 0 ? 0 : EXIT_BAD_INPUT);
+    }
+    throw err;
+  }
+}
+
+await main(process.argv.slice(2));

@@ -2,6 +2,7 @@
 // or dropping whatever a crash interrupted, and with the user's unsaved work recorded first.
 import { NbvError } from '../errors.js';
 import { parseNbflow } from '../nbflow/index.js';
+import { autoGc } from './gc.js';
 import { recoverJournal } from './journal.js';
 import { recordState } from './record.js';
 import type { Project } from './project.js';
@@ -11,7 +12,10 @@ export async function underLock<T>(project: Project, fn: () => Promise<T>): Prom
   const waitMs = project.context.lockWaitMs;
   return project.store.withLock(async () => {
     await recoverJournal(project);
-    return fn();
+    const result = await fn();
+    // Housekeeping once the operation has succeeded; a failed packing leaves every object in place.
+    await autoGc(project).catch(() => undefined);
+    return result;
   }, waitMs === undefined ? undefined : { waitMs });
 }
 
