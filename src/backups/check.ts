@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import { hashBlob } from '../store/index.js';
 import { absolutePath, type Project } from '../engine/project.js';
 import { listWorkflowNames, loadWorkflow } from '../engine/workflows.js';
-import { backupsDirFor } from './names.js';
+import { BACKUPS_DIR, backupsDirFor } from './names.js';
 import { expectedView, type ViewFile } from './view.js';
 
 export interface AlteredFile extends ViewFile {
@@ -29,7 +29,11 @@ async function blobOnDisk(project: Project, relative: string): Promise<string | 
 }
 
 async function viewFolders(project: Project, view: ViewFile[]): Promise<string[]> {
-  const dirs = new Set(view.map((f) => f.path.slice(0, f.path.lastIndexOf('/'))));
+  // Only backups folders are scanned for unknown files: hand-made copies taken in from the
+  // project folder itself are in the view, but the project folder is not a backups folder.
+  const dirs = new Set(
+    view.map((f) => f.path.slice(0, Math.max(0, f.path.lastIndexOf('/')))).filter((d) => d === BACKUPS_DIR || d.endsWith(`/${BACKUPS_DIR}`)),
+  );
   for (const name of await listWorkflowNames(project)) dirs.add(backupsDirFor((await loadWorkflow(project, name)).head.op.file));
   return [...dirs].sort();
 }
@@ -57,10 +61,12 @@ export interface CheckOptions {
   /** Hash every file to find altered ones (default). Without it only presence is checked: what
    * `status` needs on every call, without reading hundreds of megabytes of backups. */
   hash?: boolean;
+  /** Read the view from every commit instead of the derived cache (verify's choice). */
+  cached?: boolean;
 }
 
 export async function checkBackups(project: Project, options: CheckOptions = {}): Promise<ViewCheck> {
-  const view = await expectedView(project);
+  const view = await expectedView(project, { cached: options.cached !== false });
   const expectedPaths = new Set(view.map((f) => f.path));
   const missing: ViewFile[] = [];
   const altered: AlteredFile[] = [];

@@ -1,6 +1,7 @@
 // The engine's public operations: one function per command, each taking a Project.
 export { initProject, openProject, findProjectRoot, type Project, type OperationContext } from './project.js';
-export { track, type TrackOptions, type TrackResult } from './track.js';
+export { track, trackAll, importLegacy, type TrackOptions, type TrackResult, type TrackAllResult } from './track.js';
+export type { ImportedState, ImportProgress, SkippedFile } from './importLegacy.js';
 export { commit, type CommitOptions, type CommitResult } from './commit.js';
 export { bump, type BumpOptions, type BumpResult } from './bump.js';
 export { wipe, describeSummary, type WipeOptions, type WipeResult, type WipeSummary } from './wipe.js';
@@ -10,7 +11,14 @@ export { log, logItem, type LogItem, type LogOptions } from './log.js';
 export { show, type ShowOptions, type ShowResult } from './show.js';
 export { diff, type DiffOptions, type DiffResult } from './diff.js';
 export { status, type StatusOptions, type StatusReport, type StaleNode } from './status.js';
-export { verify, type VerifyProblem, type VerifyReport } from './verify.js';
+export { verify, type VerifyProblem, type VerifyReport, type VerifyAnchor, type VerifyHead, type VerifyOptions } from './verify.js';
+export { blame, type BlameOptions, type BlameResult, type BlameLine } from './blame.js';
+export { audit, auditToCsv, auditToJsonl, type AuditOptions, type AuditRecord, type PatchSummary } from './audit.js';
 export { listWorkflowNames, resolveWorkflow } from './workflows.js';
 export type { HistoryEntry } from './history.js';
 export type { OpRecord, OpKind } from './opRecord.js';
+export { plan, estimateSeconds, type PlanOptions, type PlanResult, type PlanItem, type PlanReason } from './plan.js';
+export { reroll, type RerollOptions, type RerollResult } from './reroll.js';
+export { analyzeCaches, lookupProvenance, staleNodes, type CacheReport, type CacheState } from './stale.js';
+export type { Decision, AdviceRow } from './advice.js';
+export { gc, autoGc, type GcResult } from './gc.js';

@@ -3,11 +3,16 @@
 // fields may be added, never renamed.
 import { z } from 'zod';
 import { NbvError } from '../errors.js';
+import { provenanceMapSchema } from '../nbflow/fingerprint.js';
 
 export const OP_RECORD_FORMAT = 'nbv-op/1';
 
 export const OP_KINDS = ['track', 'commit', 'wipe', 'bump', 'restore', 'undo', 'import', 'reroll'] as const;
 export type OpKind = (typeof OP_KINDS)[number];
+
+/** What an imported step most likely was (a hand-kept folder records no operations). */
+export const INFERRED_OPS = ['start', 'bump', 'wipe', 'edit', 'fill', 'reformat', 'restore'] as const;
+export type InferredOp = (typeof INFERRED_OPS)[number];
 
 const selectorSchema = z
   .object({
@@ -49,16 +54,31 @@ export const opRecordSchema = z
         ref: z.string().optional(),
         undoes: z.string().optional(),
         importedFrom: z.string().optional(),
+        /** Imported states: what the step most likely was, judged from what changed (docs/import.md). */
+        inferred: z.enum(INFERRED_OPS).optional(),
         auto: z.string().optional(),
+        /** reroll: the node ids asked to be regenerated regardless of their cache. */
+        nodes: z.array(z.string()).optional(),
+        /** The nbv command line's arguments (no environment): what the user typed. */
+        argv: z.array(z.string()).optional(),
       })
       .strict(),
     /** Ids of the nodes this commit changed, in document order. */
     nodes: z.array(z.string()),
     /** Per node, the kinds of change (prompt-edited, cache-wiped, ...). */
     changes: z.array(z.object({ node: z.string(), title: z.string().optional(), kinds: z.array(z.string()) }).strict()),
+    /** Per node whose cache this commit filled or changed: the fingerprint it was made under
+     * (docs/staleness.md). Absent in records written before nbv tracked provenance. */
+    provenance: provenanceMapSchema.optional(),
     /** sha256 of the working file's bytes: a second, independent hash beside git's sha1. */
     sha256: z.string().regex(/^[0-9a-f]{64}$/),
     view: z.array(viewEntrySchema),
+    /** Tamper evidence (src/engine/chain.ts, docs/audit.md): position in the branch and a sha256
+     * chain over every op record up to this one. Absent in records written before nbv 0.1. */
+    chain: z
+      .object({ seq: z.number().int().min(1), prev: z.string().regex(/^[0-9a-f]{64}$/).nullable(), hash: z.string().regex(/^[0-9a-f]{64}$/) })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -11,6 +11,8 @@ import { branchRef, baseName, readEntry, readStateBytes, OP_FILE, PATCH_FILE, ve
 import { encodeOpRecord, OP_RECORD_FORMAT, type OpKind, type OpRecord, type ViewEntry } from './opRecord.js';
 import { runJournaled, type FileDelete, type FileWrite } from './journal.js';
 import { TOOL_VERSION } from './version.js';
+import { provenanceForRecord } from './provenance.js';
+import { chainLink } from './chain.js';
 import type { Moment } from './clock.js';
 
 export interface RecordInput {
@@ -32,6 +34,14 @@ export interface RecordInput {
   retireFile?: string;
   /** The operation's one reading of the clock, when its backup names already used it. */
   moment?: Moment;
+  /** The parent's document when the caller has it parsed already (an import chain), to spare
+   * reading and parsing it again. */
+  parentDoc?: NbflowDocument | null;
+  /** The diff from the parent's document, when the caller computed it already (same config). */
+  diff?: DocumentDiff;
+  /** The view's path -> blob index, when the caller keeps one across many steps (an import);
+   * it is updated with the paths this step takes. Else it is read from history. */
+  viewTaken?: Map<string, string>;
 }
 
 export interface RecordResult {
@@ -63,7 +73,7 @@ async function diskBlob(project: Project, relative: string): Promise<string | nu
 
 async function chooseViewPaths(project: Project, input: RecordInput, newBlob: string): Promise<ViewEntry[]> {
   if (input.view.length === 0) return [];
-  const taken = await viewIndex(project);
+  const taken = input.viewTaken ?? (await viewIndex(project));
   const chosen: ViewEntry[] = [];
   for (const want of input.view) {
     const blob = want.state === 'self' ? newBlob : input.parent!.fileBlob;
@@ -83,8 +93,8 @@ async function chooseViewPaths(project: Project, input: RecordInput, newBlob: st
 
 export async function recordState(project: Project, input: RecordInput): Promise<RecordResult> {
   const { store } = project;
-  const before = await parentDocument(project, input.parent);
-  const diff = diffDocuments(before, input.parsed.doc, project.config);
+  const before = input.parentDoc !== undefined && input.parent !== null ? input.parentDoc : await parentDocument(project, input.parent);
+  const diff = input.diff ?? diffDocuments(before, input.parsed.doc, project.config);
   const patch = makePatch(before ?? {}, input.parsed.doc);
   const moment = input.moment ?? operationTime(project);
   const author = operationAuthor(project);
@@ -101,7 +111,7 @@ export async function recordState(project: Project, input: RecordInput): Promise
     author,
     time: moment.iso,
     tool: `nbv ${TOOL_VERSION}`,
-    intent: input.intent,
+    intent: project.context.argv ? { ...input.intent, argv: project.context.argv } : input.intent,
     nodes: diff.nodes.map((n) => n.node),
     changes: diff.nodes.map((n) => ({
       node: n.node,
@@ -111,6 +121,10 @@ export async function recordState(project: Project, input: RecordInput): Promise
     sha256: sha256Hex(input.parsed.bytes),
     view,
   };
+  const provenance = await provenanceForRecord(project, { op: input.op, parent: input.parent, intent: input.intent, doc: input.parsed.doc }, diff);
+  if (provenance) op.provenance = provenance;
+  // Last: the chain hash covers every field set above (docs/audit.md).
+  op.chain = await chainLink(project, input.parent, op);
 
   const signature = { name: author.name, email: author.email, timestamp: moment.timestamp, timezoneOffset: moment.timezoneOffset };
   const tree = await store.writeTree({
