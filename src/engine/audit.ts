@@ -2,7 +2,7 @@
 // workflow: who, when (with the zone), what was asked (intent, command line), which nodes it
 // touched and how big the patch was. Rendered as JSON Lines or CSV (RFC 4180) for spreadsheets
 // and log pipelines; the shapes are a contract like log --json (fields may be added, none renamed).
-import { readPatch, walkEntries, type HistoryEntry } from './history.js';
+import { branchRef, readPatch, walkEntries, type HistoryEntry } from './history.js';
 import { recordFilter, type LogOptions } from './log.js';
 import type { OpRecord } from './opRecord.js';
 import type { Project } from './project.js';
@@ -81,7 +81,7 @@ export async function audit(project: Project, options: AuditOptions = {}): Promi
   const names = options.workflow === undefined ? await listWorkflowNames(project) : [(await resolveWorkflow(project, options.workflow)).name];
   const records: Array<{ record: AuditRecord; at: number; order: number }> = [];
   for (const name of names) {
-    const head = await project.store.resolveRef(`refs/heads/${name}`);
+    const head = await project.store.resolveRef(branchRef(name));
     if (!head) continue;
     const branch: HistoryEntry[] = [];
     for await (const entry of walkEntries(project, head)) if (keep(entry.op)) branch.push(entry);

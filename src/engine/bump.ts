@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import { NbvError } from '../errors.js';
 import { parseNbflow, parseVersionLabel, type DocumentDiff } from '../nbflow/index.js';
 import { supersededPath } from '../backups/names.js';
-import type { HistoryEntry } from './history.js';
+import { versionTagPrefix, type HistoryEntry } from './history.js';
 import { requireWorkingFile, underLock } from './mutation.js';
 import { absolutePath, type Project } from './project.js';
 import { recordState } from './record.js';
@@ -29,8 +29,9 @@ async function nextVersion(project: Project, wf: WorkflowHead): Promise<{ major:
   const current = parseVersionLabel(wf.head.op.version);
   if (!current) throw new NbvError('CORRUPT_STORE', `head of ${wf.name} has version '${wf.head.op.version}'`, { exitStatus: 1 });
   let highest = current.minor;
-  for (const tag of await project.store.listRefs(`refs/tags/${wf.name}/`)) {
-    const v = parseVersionLabel(tag.ref.slice(`refs/tags/${wf.name}/`.length));
+  const prefix = versionTagPrefix(wf.name);
+  for (const tag of await project.store.listRefs(prefix)) {
+    const v = parseVersionLabel(tag.ref.slice(prefix.length));
     if (v && v.major === current.major) highest = Math.max(highest, v.minor);
   }
   return { major: current.major, minor: highest + 1 };

@@ -21,8 +21,17 @@ export interface HistoryEntry {
   stored: StoredCommit;
 }
 
-export const branchRef = (workflow: string) => `refs/heads/${workflow}`;
-export const versionTagName = (workflow: string, version: string) => `${workflow}/${version}`;
+// Workflow names may hold spaces ("My Show-V0-1.nbflow"), which git refuses in ref names: refs
+// carry the name with ' ' and '%' percent-encoded. Every ref of a workflow is made here.
+const encodeRefComponent = (workflow: string) => workflow.replace(/%/g, '%25').replace(/ /g, '%20');
+const decodeRefComponent = (component: string) => component.replace(/%20/g, ' ').replace(/%25/g, '%');
+
+export const branchRef = (workflow: string) => `refs/heads/${encodeRefComponent(workflow)}`;
+/** The workflow whose branch `ref` is (`refs/heads/...`). */
+export const workflowOfBranchRef = (ref: string) => decodeRefComponent(ref.slice('refs/heads/'.length));
+/** `refs/tags/<workflow>/`: every version tag of a workflow starts with it. */
+export const versionTagPrefix = (workflow: string) => `refs/tags/${encodeRefComponent(workflow)}/`;
+export const versionTagName = (workflow: string, version: string) => `${encodeRefComponent(workflow)}/${version}`;
 export const versionTagRef = (workflow: string, version: string) => `refs/tags/${versionTagName(workflow, version)}`;
 
 export function baseName(relativeFile: string): string {

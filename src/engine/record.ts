@@ -7,7 +7,7 @@ import { makePatch, sha256Hex } from '../json/index.js';
 import { alternativePath } from '../backups/names.js';
 import { viewIndex } from '../backups/view.js';
 import { absolutePath, operationAuthor, operationTime, type Project } from './project.js';
-import { branchRef, baseName, readEntry, readStateBytes, OP_FILE, PATCH_FILE, versionTagName, type HistoryEntry } from './history.js';
+import { branchRef, baseName, readEntry, readStateBytes, OP_FILE, PATCH_FILE, versionTagName, versionTagRef, type HistoryEntry } from './history.js';
 import { encodeOpRecord, OP_RECORD_FORMAT, type OpKind, type OpRecord, type ViewEntry } from './opRecord.js';
 import { runJournaled, type FileDelete, type FileWrite } from './journal.js';
 import { TOOL_VERSION } from './version.js';
@@ -154,7 +154,7 @@ export async function recordState(project: Project, input: RecordInput): Promise
     deletes.push({ path: input.retireFile, removable: [oldWorking, newBlob] });
   }
   const tagName = versionTagName(input.workflow, input.version);
-  const tagExists = (await store.resolveRef(`refs/tags/${tagName}`)) !== null;
+  const tagExists = (await store.resolveRef(versionTagRef(input.workflow, input.version))) !== null;
   const known = new Map<string, Uint8Array>([[newBlob, input.parsed.bytes]]);
   await runJournaled(
     project,

@@ -9,7 +9,7 @@ import { isNbvError } from '../errors.js';
 import { checkBackups } from '../backups/check.js';
 import { checkLink } from './chain.js';
 import { momentFromIso } from './clock.js';
-import { readEntry, readPatch, readStateBytes, type HistoryEntry } from './history.js';
+import { branchRef, readEntry, readPatch, readStateBytes, versionTagPrefix, type HistoryEntry } from './history.js';
 import { JOURNAL_META } from './journal.js';
 import type { Project } from './project.js';
 import { listWorkflowNames } from './workflows.js';
@@ -175,7 +175,7 @@ export async function verify(project: Project, options: VerifyOptions = {}): Pro
   const seen = new Set<string>();
   const names = await listWorkflowNames(project);
   for (const workflow of names) {
-    const head = await project.store.resolveRef(`refs/heads/${workflow}`);
+    const head = await project.store.resolveRef(branchRef(workflow));
     if (!head) continue;
     const chain = await readBranch(project, workflow, head, problems);
     let parentDoc: NbflowDocument | null | 'unknown' = chain[0]?.parent ? 'unknown' : null;
@@ -238,7 +238,7 @@ async function verifyTags(project: Project, workflow: string, chain: HistoryEntr
   const firstOf = new Map<string, HistoryEntry>();
   for (const entry of chain) if (!firstOf.has(entry.op.version)) firstOf.set(entry.op.version, entry);
   const onBranch = new Set(chain.map((e) => e.commit));
-  const prefix = `refs/tags/${workflow}/`;
+  const prefix = versionTagPrefix(workflow);
   const tagged = new Set<string>();
   for (const tag of await project.store.listRefs(prefix)) {
     const version = tag.ref.slice(prefix.length);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { NbvError } from '../errors.js';
 import { hashBlob } from '../store/index.js';
 import { parseVersionedFileName } from '../nbflow/index.js';
-import { branchRef, readEntry, type HistoryEntry } from './history.js';
+import { branchRef, readEntry, workflowOfBranchRef, type HistoryEntry } from './history.js';
 import { absolutePath, type Project } from './project.js';
 
 export interface WorkflowHead {
@@ -16,7 +16,7 @@ export interface WorkflowHead {
 
 export async function listWorkflowNames(project: Project): Promise<string[]> {
   const refs = await project.store.listRefs('refs/heads/');
-  return refs.map((r) => r.ref.slice('refs/heads/'.length)).sort();
+  return refs.map((r) => workflowOfBranchRef(r.ref)).sort();
 }
 
 export async function loadWorkflow(project: Project, name: string): Promise<WorkflowHead> {
