@@ -3,7 +3,7 @@
 // touched and how big the patch was. Rendered as JSON Lines or CSV (RFC 4180) for spreadsheets
 // and log pipelines; the shapes are a contract like log --json (fields may be added, none renamed).
 import { branchRef, readPatch, walkEntries, type HistoryEntry } from './history.js';
-import { recordFilter, type LogOptions } from './log.js';
+import { logItem, recordFilter, type LogItem, type LogOptions } from './log.js';
 import type { OpRecord } from './opRecord.js';
 import type { Project } from './project.js';
 import { listWorkflowNames, resolveWorkflow } from './workflows.js';
@@ -22,18 +22,8 @@ export interface PatchSummary {
   paths: number;
 }
 
-export interface AuditRecord {
-  commit: string;
-  parent: string | null;
-  workflow: string;
-  op: string;
-  version: string;
-  file: string;
-  author: string;
-  date: string;
-  message: string;
-  nodes: string[];
-  changes: OpRecord['changes'];
+/** One operation of the trail: what `log --json` gives, plus what an auditor needs. */
+export interface AuditRecord extends LogItem {
   patch: PatchSummary;
   intent: OpRecord['intent'];
   tool: string;
@@ -57,17 +47,7 @@ function summarize(patch: unknown): PatchSummary {
 async function recordOf(project: Project, entry: HistoryEntry): Promise<AuditRecord> {
   const { op } = entry;
   return {
-    commit: entry.commit,
-    parent: entry.parent,
-    workflow: op.workflow,
-    op: op.op,
-    version: op.version,
-    file: op.file,
-    author: op.author.email ? `${op.author.name} <${op.author.email}>` : op.author.name,
-    date: op.time,
-    message: op.message,
-    nodes: op.nodes,
-    changes: op.changes,
+    ...logItem(entry),
     patch: summarize(await readPatch(project, entry)),
     intent: op.intent,
     tool: op.tool,

@@ -1,10 +1,9 @@
 // `nbv commit`: records the working file as it is now; the change is classified per node.
 import { NbvError } from '../errors.js';
-import { parseNbflow, type DocumentDiff } from '../nbflow/index.js';
+import type { DocumentDiff } from '../nbflow/index.js';
 import type { HistoryEntry } from './history.js';
-import { requireWorkingFile, underLock } from './mutation.js';
+import { recordWorkingFile, requireWorkingFile, underLock } from './mutation.js';
 import type { Project } from './project.js';
-import { recordState } from './record.js';
 import { readWorkingFile, resolveWorkflow } from './workflows.js';
 
 export interface CommitOptions {
@@ -25,19 +24,7 @@ export async function commit(project: Project, options: CommitOptions): Promise<
     if (working.kind !== 'modified') {
       return { recorded: false, workflow: wf.name, entry: wf.head, reason: `${wf.head.op.file} is as recorded; nothing to commit` };
     }
-    const parsed = parseNbflow(working.bytes, wf.head.op.file);
-    const result = await recordState(project, {
-      workflow: wf.name,
-      parent: wf.head,
-      op: 'commit',
-      version: wf.head.op.version,
-      file: wf.head.op.file,
-      parsed,
-      message: options.message,
-      intent: {},
-      view: [],
-      writeWorkingFile: false,
-    });
+    const result = await recordWorkingFile(project, wf, working.bytes, options.message);
     return { recorded: true, workflow: wf.name, entry: result.entry, diff: result.diff };
   });
 }

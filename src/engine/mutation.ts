@@ -4,7 +4,8 @@ import { NbvError } from '../errors.js';
 import { parseNbflow } from '../nbflow/index.js';
 import { autoGc } from './gc.js';
 import { recoverJournal } from './journal.js';
-import { recordState } from './record.js';
+import { recordState, type RecordResult } from './record.js';
+import type { OpRecord } from './opRecord.js';
 import type { Project } from './project.js';
 import { loadWorkflow, readWorkingFile, type WorkflowHead } from './workflows.js';
 
@@ -31,20 +32,31 @@ export async function saveUncommitted(project: Project, workflowName: string, be
   const wf = await loadWorkflow(project, workflowName);
   const working = await readWorkingFile(project, wf);
   if (working.kind !== 'modified') return { workflow: wf, savedCommit: null };
-  const parsed = parseNbflow(working.bytes, wf.head.op.file);
-  const result = await recordState(project, {
+  const result = await recordWorkingFile(project, wf, working.bytes, `unsaved changes, recorded before ${before}`, { auto: before });
+  return { workflow: { ...wf, head: result.entry }, savedCommit: result.entry.commit };
+}
+
+/** Records the working file's bytes as a `commit` on top of the head: what `nbv commit` does,
+ * and what every destructive step does first with edits the user has not recorded. */
+export async function recordWorkingFile(
+  project: Project,
+  wf: WorkflowHead,
+  bytes: Uint8Array,
+  message: string,
+  intent: OpRecord['intent'] = {},
+): Promise<RecordResult> {
+  return recordState(project, {
     workflow: wf.name,
     parent: wf.head,
     op: 'commit',
     version: wf.head.op.version,
     file: wf.head.op.file,
-    parsed,
-    message: `unsaved changes, recorded before ${before}`,
-    intent: { auto: before },
+    parsed: parseNbflow(bytes, wf.head.op.file),
+    message,
+    intent,
     view: [],
     writeWorkingFile: false,
   });
-  return { workflow: { ...wf, head: result.entry }, savedCommit: result.entry.commit };
 }
 
 export function requireWorkingFile(wf: WorkflowHead, state: { kind: string }): void {
