@@ -10,6 +10,17 @@ function quote(value: unknown, max = 60): string {
   return text === undefined ? 'nothing' : text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+/** Two values side by side, showing where they differ: a long shared start (a bucket URL, a long
+ * prompt) is elided at a '/' or ' ' so that `…/jane-v2.png -> …/jane-v3.png` is what is read. */
+function beforeAfter(before: unknown, after: unknown): string {
+  if (typeof before !== 'string' || typeof after !== 'string') return `${quote(before)} -> ${quote(after)}`;
+  let shared = 0;
+  while (shared < before.length && shared < after.length && before[shared] === after[shared]) shared++;
+  const cut = Math.max(before.lastIndexOf('/', shared - 1), before.lastIndexOf(' ', shared - 1));
+  if (cut < 20) return `${quote(before)} -> ${quote(after)}`;
+  return `${quote('…' + before.slice(cut))} -> ${quote('…' + after.slice(cut))}`;
+}
+
 export function describeChange(change: FieldChange): string {
   switch (change.kind) {
     case 'cache-filled':
@@ -21,9 +32,9 @@ export function describeChange(change: FieldChange): string {
       return `${change.kind.replace('-', ' ')} ${c.field} ${c.before} -> ${c.after}${delta ? ` (${delta})` : ''}`;
     }
     case 'model-changed':
-      return `model ${quote(change.before)} -> ${quote(change.after)}`;
+      return `model ${beforeAfter(change.before, change.after)}`;
     case 'reference-changed':
-      return `${change.field ?? 'reference'} ${quote(change.before)} -> ${quote(change.after)}`;
+      return `${change.field ?? 'reference'} ${beforeAfter(change.before, change.after)}`;
     case 'prompt-edited':
       return `${change.field ?? 'prompt'} edited`;
     case 'input-changed':
