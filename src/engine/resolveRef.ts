@@ -12,15 +12,15 @@ const HEAD_N = /^HEAD(?:~(\d+))?$/;
 const VERSION = /^V\d+-\d+$/;
 const HEX = /^[0-9a-f]{7,40}$/i;
 
+// Resolving a REF walks history, so each walk reads only what its test needs: commit objects
+// for HEAD~N and id prefixes, trees for a file's content; op records only for versions.
+
 async function headAncestor(project: Project, wf: WorkflowHead, n: number, ref: string): Promise<HistoryEntry> {
-  let entry = wf.head;
-  for (let i = 0; i < n; i++) {
-    if (entry.parent === null) {
-      throw new NbvError('UNKNOWN_REF', `${ref}: ${wf.name} has only ${i + 1} recorded state${i === 0 ? '' : 's'}`);
-    }
-    entry = await readEntry(project, entry.parent);
+  let seen = 0;
+  for await (const commit of project.store.walkFirstParent(wf.head.commit, { limit: n + 1 })) {
+    if (seen++ === n) return readEntry(project, commit.oid);
   }
-  return entry;
+  throw new NbvError('UNKNOWN_REF', `${ref}: ${wf.name} has only ${seen} recorded state${seen === 1 ? '' : 's'}`);
 }
 
 async function newestMatching(project: Project, wf: WorkflowHead, test: (e: HistoryEntry) => boolean): Promise<HistoryEntry | null> {
@@ -40,12 +40,21 @@ async function readIfFile(userPath: string): Promise<Uint8Array | null> {
 
 async function byCommitPrefix(project: Project, wf: WorkflowHead, ref: string): Promise<HistoryEntry | null> {
   const prefix = ref.toLowerCase();
-  const matches: HistoryEntry[] = [];
-  for await (const entry of walkEntries(project, wf.head.commit)) if (entry.commit.startsWith(prefix)) matches.push(entry);
+  const matches: string[] = [];
+  for await (const commit of project.store.walkFirstParent(wf.head.commit)) if (commit.oid.startsWith(prefix)) matches.push(commit.oid);
   if (matches.length > 1) {
     throw new NbvError('AMBIGUOUS_REF', `${ref} matches ${matches.length} commits of ${wf.name}; give more digits`);
   }
-  return matches[0] ?? null;
+  return matches[0] === undefined ? null : readEntry(project, matches[0]);
+}
+
+/** The newest state whose .nbflow bytes have this blob id: one tree read per commit. */
+async function byContent(project: Project, wf: WorkflowHead, blob: string): Promise<HistoryEntry | null> {
+  for await (const commit of project.store.walkFirstParent(wf.head.commit)) {
+    const tree = await project.store.readTree(commit.tree);
+    if (Object.entries(tree).some(([name, oid]) => oid === blob && name.endsWith('.nbflow'))) return readEntry(project, commit.oid);
+  }
+  return null;
 }
 
 /** The recorded state of `wf` that `ref` names. `cwd` anchors relative paths. */
@@ -61,8 +70,7 @@ export async function resolveStateRef(project: Project, wf: WorkflowHead, ref: s
 
   const bytes = ref.includes('\0') ? null : await readIfFile(path.resolve(cwd, ref));
   if (bytes !== null) {
-    const blob = hashBlob(bytes);
-    const found = await newestMatching(project, wf, (e) => e.fileBlob === blob);
+    const found = await byContent(project, wf, hashBlob(bytes));
     if (found) return found;
     throw new NbvError('UNKNOWN_REF', `its bytes match no recorded state of ${wf.name}; 'nbv track' or 'nbv commit' records a file first`, {
       file: ref,
