@@ -2,7 +2,7 @@
 // validated against its commit and chained to its parent's (chain.ts), every patch replayed, every
 // version tag checked against the first commit of its version, and the backups/ view against
 // history. What this proves and what it cannot: docs/audit.md.
-import { hashBlob } from '../store/index.js';
+import { HASH_MISMATCH, hashBlob } from '../store/index.js';
 import { parseNbflow, type NbflowDocument } from '../nbflow/index.js';
 import { applyPatchToClone, canonicalJson, sha256Hex } from '../json/index.js';
 import { isNbvError } from '../errors.js';
@@ -65,7 +65,8 @@ function objectProblem(err: unknown, what: string): [string, string] {
   const message = isNbvError(err) ? err.message : String(err);
   const kind = isNbvError(err) ? err.details['kind'] : undefined;
   if (kind === 'NotFoundError' || /could not find|not found|ENOENT/i.test(message)) return ['object-missing', `${what}: ${message}`];
-  if (/SHA check failed/i.test(message)) return ['object-hash', `${what} was edited on disk: its content does not hash to its id`];
+  // isomorphic-git's fallback read path names a hash mismatch only in its message.
+  if (kind === HASH_MISMATCH || /SHA check failed/i.test(message)) return ['object-hash', `${what} was edited on disk: its content does not hash to its id`];
   return ['unreadable', `${what}: ${message}`];
 }
 

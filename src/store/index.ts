@@ -8,3 +8,4 @@ export { refNameProblem, assertValidRefName, isFullOid } from './refNames.js';
 export type { Signature, StoredCommit, CommitFilesInput, RefEntry, WriteCommitInput } from './types.js';
 export { packObjects, MAX_DELTA_DEPTH, type PackOptions, type PackResult } from './pack.js';
 export { storeObjectStats, type StoreObjectStats } from './objectFiles.js';
+export { HASH_MISMATCH } from './objectReader.js';

@@ -7,11 +7,11 @@
 // missing or torn one.
 
 import { AsyncLocalStorage } from 'node:async_hooks';
-import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import git from 'isomorphic-git';
 import { NbvError } from '../errors.js';
 import { atomicFs } from './atomicFs.js';
+import { ObjectReader, parseTree, type GitObject } from './objectReader.js';
 import { assertTreeEntryName, hashBlob, parseCommit, renderCommit } from './gitFormat.js';
 import { acquireProjectLock, type LockOptions } from './lock.js';
 import { normalizeOidPrefix, pickOidMatch } from './oidPrefix.js';
@@ -36,9 +36,12 @@ export class Store {
   // One isomorphic-git cache per Store: it keeps parsed pack indexes between reads.
   private readonly cache: object = {};
   private readonly lockContext = new AsyncLocalStorage<LockTicket>();
+  // Reads go through node's zlib and sha1 first; isomorphic-git is the fallback (see objectReader).
+  private readonly reader: ObjectReader;
 
   private constructor(gitdir: string) {
     this.gitdir = gitdir;
+    this.reader = new ObjectReader(gitdir);
   }
 
   /** Create a new empty store (a bare git repository, HEAD -> refs/heads/main). ALREADY_EXISTS if one is there. */
@@ -105,9 +108,24 @@ export class Store {
     return guarded('cannot write a blob', this.gitdir, () => git.writeBlob({ fs: atomicFs, gitdir: this.gitdir, blob: bytes }));
   }
 
+  /** Object `oid` read natively (tags peeled, as isomorphic-git's readBlob and readTree do, when
+   * `peelTags`); null when the native reader does not find it, so the caller falls back. */
+  private async readNative(oid: string, what: string, peelTags: boolean): Promise<GitObject | null> {
+    return guarded(`cannot read ${what} ${oid}`, this.objectPath(oid), async () => {
+      let object = this.reader.read(oid);
+      for (let hops = 0; peelTags && object?.type === 'tag' && hops < 32; hops++) {
+        const target = /^object ([0-9a-f]{40})$/m.exec(Buffer.from(object.content).toString('latin1'));
+        object = target === null ? null : this.reader.read(target[1]!);
+      }
+      return object;
+    });
+  }
+
   /** The exact bytes of blob `oid`; CORRUPT_STORE when it is missing or not a blob. */
   async readBlob(oid: string): Promise<Uint8Array> {
     assertFullOid(oid);
+    const native = await this.readNative(oid, 'blob', true);
+    if (native?.type === 'blob') return native.content;
     return guarded(`cannot read blob ${oid}`, this.objectPath(oid), async () => {
       const { blob } = await git.readBlob({ fs: atomicFs, gitdir: this.gitdir, oid, cache: this.cache });
       return asBytes(blob);
@@ -117,12 +135,9 @@ export class Store {
   /** True when object `oid` (of any type) is in the store, loose or packed. */
   async hasObject(oid: string): Promise<boolean> {
     if (!isFullOid(oid)) return false;
-    try {
-      await fsp.access(this.objectPath(oid));
-      return true;
-    } catch {
-      // not loose: look in the packs (real git's gc may have packed it)
-    }
+    const known = await guarded(`cannot look up object ${oid}`, this.gitdir, async () => this.reader.has(oid));
+    if (known !== null) return known;
+    // a pack whose index the native reader does not parse: ask isomorphic-git
     try {
       await git.readObject({ fs: atomicFs, gitdir: this.gitdir, oid, format: 'deflated', cache: this.cache });
       return true;
@@ -156,15 +171,29 @@ export class Store {
   /** The entries of flat tree `oid` (a commit oid reads its tree); CORRUPT_STORE if it holds subtrees. */
   async readTree(oid: string): Promise<Record<string, string>> {
     assertFullOid(oid);
-    const { tree } = await guarded(`cannot read tree ${oid}`, this.objectPath(oid), () =>
-      git.readTree({ fs: atomicFs, gitdir: this.gitdir, oid, cache: this.cache }),
-    );
+    const { tree } =
+      (await this.readTreeNative(oid)) ??
+      (await guarded(`cannot read tree ${oid}`, this.objectPath(oid), () =>
+        git.readTree({ fs: atomicFs, gitdir: this.gitdir, oid, cache: this.cache }),
+      ));
     const nested = tree.find((entry) => entry.type !== 'blob');
     if (nested !== undefined) {
       throw new NbvError('CORRUPT_STORE', `tree ${oid} is not flat: ${nested.path} is a ${nested.type}`, { file: this.gitdir });
     }
     // fromEntries defines own properties, so a file named `__proto__` stays a plain entry.
     return Object.fromEntries(tree.map((entry) => [entry.path, entry.oid]));
+  }
+
+  /** Like isomorphic-git's readTree (a commit or tag reads its tree), or null to fall back to it. */
+  private async readTreeNative(oid: string): Promise<{ tree: { path: string; oid: string; type: string }[] } | null> {
+    let object = await this.readNative(oid, 'tree', true);
+    if (object?.type === 'commit') {
+      const tree = /^tree ([0-9a-f]{40})\n/.exec(Buffer.from(object.content.subarray(0, 46)).toString('latin1'));
+      object = tree === null ? null : await this.readNative(tree[1]!, 'tree', true);
+    }
+    if (object?.type !== 'tree') return null;
+    const entries = parseTree(object.content);
+    return entries === null ? null : { tree: entries };
   }
 
   /** Write a commit object; tree and parents must exist. The message round-trips exactly. */
@@ -181,9 +210,13 @@ export class Store {
   async readCommit(oid: string): Promise<StoredCommit> {
     assertFullOid(oid, 'commit id');
     const file = this.objectPath(oid);
-    const result = await guarded(`cannot read commit ${oid}`, file, () =>
-      git.readObject({ fs: atomicFs, gitdir: this.gitdir, oid, format: 'content', cache: this.cache }),
-    );
+    const native = await this.readNative(oid, 'commit', false);
+    const result =
+      native !== null
+        ? { type: native.type, object: native.content }
+        : await guarded(`cannot read commit ${oid}`, file, () =>
+            git.readObject({ fs: atomicFs, gitdir: this.gitdir, oid, format: 'content', cache: this.cache }),
+          );
     if (result.type !== 'commit' || !(result.object instanceof Uint8Array)) {
       throw new NbvError('CORRUPT_STORE', `${oid} is a ${result.type}, not a commit`, { file });
     }
