@@ -4,29 +4,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditRecord, LogItem } from '../../src/index.js';
 import { copyFixture, git, nbv, nbvJson, nbvOk, removeDir } from '../helpers/cli.js';
 
 let dir = '';
 const BOB = { NBV_AUTHOR: 'Bob Stone <bob@example.com>', NBV_NOW: '2026-05-12T09:40:00+02:00' };
 const WHY = 'Scene 03: tighter framing, "hero" light\nasked by the client';
-
-interface LogItem {
-  commit: string;
-  op: string;
-  version: string;
-  author: string;
-  date: string;
-  message: string;
-  nodes: string[];
-}
-interface AuditRecord extends LogItem {
-  workflow: string;
-  file: string;
-  patch: { ops: number; byKind: Record<string, number>; paths: number };
-  intent: { argv?: string[]; selector?: unknown; ref?: string };
-  tool: string;
-  chain: string | null;
-}
 
 beforeAll(() => {
   dir = copyFixture();

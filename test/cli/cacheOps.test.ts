@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { git, nbv, nbvJson, nbvOk, removeDir, SAMPLE_DIR, snapshot, tempDir } from '../helpers/cli.js';
+import type { LogItem } from '../../src/index.js';
+import { git, initializedSampleFile, nbv, nbvJson, nbvOk, removeDir, snapshot } from '../helpers/cli.js';
 import { expectedWipe, replaceAll, withPromptPrefix } from '../helpers/nbflowText.js';
 
 const V3 = 'XYZG3-V0-3.nbflow';
@@ -13,24 +14,14 @@ const AVATAR_V2 = 'https://pub-19351462f1158d4ab7940a2eb604e207.r2.dev/avatars/j
 const AVATAR_V3 = 'https://pub-19351462f1158d4ab7940a2eb604e207.r2.dev/avatars/jane-v3.png';
 const CACHE_FIELDS = ['_savedImages', '_savedClips'];
 
-interface LogEntry {
-  commit: string;
-  op: string;
-  version: string;
-  file: string;
-  nodes: string[];
-  backups: string[];
-}
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach(removeDir));
 
 /** The sample's working file alone (no hand-made backups/), tracked. */
 function project(): string {
-  const dir = tempDir();
+  const dir = initializedSampleFile();
   dirs.push(dir);
-  fs.copyFileSync(path.join(SAMPLE_DIR, V3), path.join(dir, V3));
-  nbvOk(dir, ['init']);
   nbvOk(dir, ['track', V3]);
   return dir;
 }
@@ -38,7 +29,7 @@ function project(): string {
 const read = (dir: string, file: string) => fs.readFileSync(path.join(dir, file));
 const readText = (dir: string, file: string) => read(dir, file).toString('utf8');
 const write = (dir: string, file: string, text: string) => fs.writeFileSync(path.join(dir, file), text);
-const log = (dir: string, ...args: string[]) => nbvJson<LogEntry[]>(dir, ['log', ...args]);
+const log = (dir: string, ...args: string[]) => nbvJson<LogItem[]>(dir, ['log', ...args]);
 const sceneNodes = (...scenes: string[]) => scenes.flatMap((s) => [`img-s${s}`, `vid-s${s}`]);
 const allGenerationNodes = () => Array.from({ length: 20 }, (_, i) => sceneNodes(String(i + 1).padStart(2, '0'))).flat();
 

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { nbv, nbvJson, nbvOk, removeDir, SAMPLE_DIR, snapshot, tempDir } from '../helpers/cli.js';
+import { initializedSampleFile, nbv, nbvJson, nbvOk, removeDir, snapshot } from '../helpers/cli.js';
 import { expectedWipe } from '../helpers/nbflowText.js';
 
 const V3 = 'XYZG3-V0-3.nbflow';
@@ -10,10 +10,8 @@ const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach(removeDir));
 
 function project(): string {
-  const dir = tempDir();
+  const dir = initializedSampleFile();
   dirs.push(dir);
-  fs.copyFileSync(path.join(SAMPLE_DIR, V3), path.join(dir, V3));
-  nbvOk(dir, ['init']);
   return dir;
 }
 

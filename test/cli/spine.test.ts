@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { LogItem } from '../../src/index.js';
 import { copyFixture, git, gitBytes, gitWithInput, nbv, nbvJson, nbvOk, removeDir, REPO_ROOT } from '../helpers/cli.js';
 
 const WORKING = 'XYZG3-V0-3.nbflow';
@@ -27,24 +28,13 @@ function editPrompt(dir: string, nodeId: string, addition: string): void {
   fs.writeFileSync(file, text.slice(0, promptAt) + addition + text.slice(promptAt));
 }
 
-interface LogEntry {
-  commit: string;
-  op: string;
-  version: string;
-  file: string;
-  message: string;
-  author: string;
-  date: string;
-  nodes: string[];
-  changes: Array<{ node: string; kinds: string[] }>;
-}
 
 describe('nbv spine', () => {
   it('tracks a workflow into a store the real git reads', () => {
     const dir = sampleProject();
     const gitdir = path.join(dir, '.nbv');
     expect(git(gitdir, ['fsck', '--strict']).status).toBe(0);
-    const log = nbvJson<LogEntry[]>(dir, ['log']);
+    const log = nbvJson<LogItem[]>(dir, ['log']);
     expect(log).toHaveLength(1);
     expect(log[0]).toMatchObject({ op: 'track', version: 'V0-3', file: WORKING, author: 'Jane Tester <jane@example.com>', date: '2026-05-12T10:15:00+02:00' });
 
@@ -63,7 +53,7 @@ describe('nbv spine', () => {
     const again = nbv(dir, ['track', WORKING]);
     expect(again.status).toBe(0);
     expect(again.stdout).toContain('already tracked');
-    expect(nbvJson<LogEntry[]>(dir, ['log'])).toHaveLength(1);
+    expect(nbvJson<LogItem[]>(dir, ['log'])).toHaveLength(1);
   });
 
   it('classifies a prompt edit, shows it in diff, commits it, and restores the original bytes', () => {
@@ -79,7 +69,7 @@ describe('nbv spine', () => {
 
     const out = nbvOk(dir, ['commit', '-m', 'Scene 03: golden hour']);
     expect(out).toContain('img-s03');
-    const log = nbvJson<LogEntry[]>(dir, ['log']);
+    const log = nbvJson<LogItem[]>(dir, ['log']);
     expect(log.map((e) => e.op)).toEqual(['commit', 'track']);
     expect(log[0]!.nodes).toEqual(['img-s03']);
     expect(log[0]!.changes[0]!.kinds).toEqual(['prompt-edited']);
@@ -91,7 +81,7 @@ describe('nbv spine', () => {
 
     nbvOk(dir, ['restore', 'HEAD~1']);
     expect(fs.readFileSync(path.join(dir, WORKING)).equals(original)).toBe(true);
-    expect(nbvJson<LogEntry[]>(dir, ['log']).map((e) => e.op)).toEqual(['restore', 'commit', 'track']);
+    expect(nbvJson<LogItem[]>(dir, ['log']).map((e) => e.op)).toEqual(['restore', 'commit', 'track']);
     expect(nbvOk(dir, ['verify'])).toContain('OK');
     expect(git(path.join(dir, '.nbv'), ['fsck', '--strict']).status).toBe(0);
   });
@@ -101,7 +91,7 @@ describe('nbv spine', () => {
     editPrompt(dir, 'vid-s05', 'Slow dolly in. ');
     const edited = fs.readFileSync(path.join(dir, WORKING));
     nbvOk(dir, ['restore', 'V0-3']);
-    const log = nbvJson<LogEntry[]>(dir, ['log']);
+    const log = nbvJson<LogItem[]>(dir, ['log']);
     expect(log.map((e) => e.op)).toEqual(['restore', 'commit', 'track']);
     // The edited bytes are a recorded state: restoring that commit gives them back exactly.
     nbvOk(dir, ['restore', log[1]!.commit.slice(0, 9)]);
@@ -121,7 +111,7 @@ describe('nbv spine', () => {
 
   it('show and log --json carry the contract fields', () => {
     const dir = sampleProject();
-    const [entry] = nbvJson<LogEntry[]>(dir, ['log', '-n', '1']);
+    const [entry] = nbvJson<LogItem[]>(dir, ['log', '-n', '1']);
     for (const key of ['commit', 'op', 'version', 'file', 'message', 'author', 'date', 'nodes']) expect(entry).toHaveProperty(key);
     const shown = nbvJson<{ commit: string; record: { sha256: string } }>(dir, ['show', entry!.commit.slice(0, 7)]);
     expect(shown.commit).toBe(entry!.commit);

@@ -74,6 +74,14 @@ export function copyFixture(source = SAMPLE_DIR): string {
   return dir;
 }
 
+/** A project holding only the sample's working file (no hand-made backups/), with a store. */
+export function initializedSampleFile(): string {
+  const dir = tempDir();
+  fs.copyFileSync(path.join(SAMPLE_DIR, 'XYZG3-V0-3.nbflow'), path.join(dir, 'XYZG3-V0-3.nbflow'));
+  nbvOk(dir, ['init']);
+  return dir;
+}
+
 /** Every file under dir with the sha256 of its bytes: to prove that nothing on disk changed. */
 export function snapshot(dir: string): Map<string, string> {
   const out = new Map<string, string>();
