@@ -52,7 +52,7 @@ export function tempNameFor(target: string): string {
 export async function writeFileAtomic(
   target: string,
   bytes: Uint8Array | string,
-  options: { mode?: number; temp?: string } = {},
+  options: { mode?: number; temp?: string; deferDirSync?: boolean } = {},
 ): Promise<void> {
   const temp = options.temp ?? tempNameFor(target);
   let handle: fsp.FileHandle | undefined;
@@ -69,7 +69,8 @@ export async function writeFileAtomic(
     await fsp.unlink(temp).catch(() => undefined);
     throw err;
   }
-  await fsyncDir(path.dirname(target));
+  // Deferred only by a caller that syncs the folder itself before anything refers to the file.
+  if (options.deferDirSync !== true) await fsyncDir(path.dirname(target));
 }
 
 /** Remove `target` and make the removal durable. A file that is already gone is fine. */

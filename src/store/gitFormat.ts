@@ -77,6 +77,14 @@ function parseIdent(text: string): Signature | null {
   return { name: m[1] ?? '', email: m[2] ?? '', timestamp: Number(m[3]), timezoneOffset: parseTimezone(m[4] ?? '+0000') };
 }
 
+/** A flat tree of blobs (mode 100644) in git's entry order: names compared as bytes (a flat tree
+ * has no subtrees, whose names git would compare with a trailing '/'). */
+export function renderFlatTree(entries: Record<string, string>): Uint8Array {
+  const named = Object.entries(entries).map(([name, oid]) => ({ name: Buffer.from(name, 'utf8'), oid }));
+  named.sort((a, b) => Buffer.compare(a.name, b.name));
+  return Buffer.concat(named.flatMap(({ name, oid }) => [Buffer.from('100644 ', 'latin1'), name, Buffer.from([0]), Buffer.from(oid, 'hex')]));
+}
+
 export interface CommitFields {
   tree: string;
   parents: string[];

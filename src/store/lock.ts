@@ -8,7 +8,7 @@ import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { NbvError } from '../errors.js';
-import { fsyncDir, hasErrnoCode, removeFileDurable, tempNameFor } from './atomicFile.js';
+import { hasErrnoCode, removeFileDurable, tempNameFor } from './atomicFile.js';
 
 export const LOCK_FILE_NAME = 'nbv.lock';
 
@@ -107,8 +107,10 @@ function isStale(holder: LockHolder): boolean {
 async function tryCreate(lockPath: string, raw: string): Promise<boolean> {
   const temp = tempNameFor(lockPath);
   try {
-    // The record must be on disk before the name that makes it the lock: written and synced here.
-    await fsp.writeFile(temp, raw, { flag: 'wx', mode: 0o644, flush: true });
+    // Written before the name that makes it the lock exists, so no live reader sees it empty. It is
+    // not synced: the lock only orders live processes, and after the machine fails none is left
+    // (a lock whose holder is gone, or an empty one past its age, is broken as stale).
+    await fsp.writeFile(temp, raw, { flag: 'wx', mode: 0o644 });
   } catch (err) {
     await fsp.unlink(temp).catch(() => undefined);
     throw ioError(`cannot create the lock ${lockPath}`, lockPath, err);
@@ -122,7 +124,6 @@ async function tryCreate(lockPath: string, raw: string): Promise<boolean> {
   } finally {
     await fsp.unlink(temp).catch(() => undefined);
   }
-  await fsyncDir(path.dirname(lockPath));
   return true;
 }
 
@@ -136,9 +137,7 @@ async function tryCreateExclusive(lockPath: string, raw: string): Promise<boolea
   }
   try {
     await handle.writeFile(raw);
-    await handle.sync();
     await handle.close();
-    await fsyncDir(path.dirname(lockPath));
     return true;
   } catch (err) {
     await handle.close().catch(() => undefined);
@@ -243,8 +242,9 @@ function releaseFor(lockPath: string, raw: string): ReleaseLock {
     // Only ours: a lock we lost (broken by someone who wrongly judged us dead) is not ours to remove.
     if (current === null || current.raw !== raw) return;
     try {
-      await removeFileDurable(lockPath);
+      await fsp.unlink(lockPath);
     } catch (err) {
+      if (hasErrnoCode(err, 'ENOENT')) return;
       throw ioError(`cannot remove the lock ${lockPath}`, lockPath, err);
     }
   };

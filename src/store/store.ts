@@ -8,11 +8,11 @@
 
 import { AsyncLocalStorage } from 'node:async_hooks';
 import * as path from 'node:path';
-import git from 'isomorphic-git';
 import { NbvError } from '../errors.js';
 import { atomicFs } from './atomicFs.js';
 import { ObjectReader, parseTree, type GitObject } from './objectReader.js';
-import { assertTreeEntryName, hashBlob, parseCommit, renderCommit } from './gitFormat.js';
+import { assertTreeEntryName, hashBlob, parseCommit, renderCommit, renderFlatTree } from './gitFormat.js';
+import { LooseObjectWriter } from './looseWriter.js';
 import { acquireProjectLock, type LockOptions } from './lock.js';
 import { normalizeOidPrefix, pickOidMatch } from './oidPrefix.js';
 import { assertFullOid, assertValidRefName, isFullOid } from './refNames.js';
@@ -26,6 +26,12 @@ interface LockTicket {
   held: boolean;
 }
 
+// isomorphic-git only serves what the native reader cannot (an index format it does not parse, an
+// id prefix searched over the whole store), so it is loaded on first use: most commands never
+// pay the ~100 ms its code takes to load.
+let isomorphicGit: Promise<typeof import('isomorphic-git').default> | undefined;
+const loadGit = () => (isomorphicGit ??= import('isomorphic-git').then((m) => m.default));
+
 function asBytes(buf: Uint8Array): Uint8Array {
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
@@ -38,10 +44,13 @@ export class Store {
   private readonly lockContext = new AsyncLocalStorage<LockTicket>();
   // Reads go through node's zlib and sha1 first; isomorphic-git is the fallback (see objectReader).
   private readonly reader: ObjectReader;
+  // Writes go through node's zlib too; their folders are synced before any ref moves (flushObjects).
+  private readonly writer: LooseObjectWriter;
 
   private constructor(gitdir: string) {
     this.gitdir = gitdir;
     this.reader = new ObjectReader(gitdir);
+    this.writer = new LooseObjectWriter(gitdir, this.reader);
   }
 
   /** Create a new empty store (a bare git repository, HEAD -> refs/heads/main). ALREADY_EXISTS if one is there. */
@@ -105,7 +114,12 @@ export class Store {
 
   /** Store `bytes` as a blob; returns its oid (equal to hashBlob(bytes)). */
   async writeBlob(bytes: Uint8Array): Promise<string> {
-    return guarded('cannot write a blob', this.gitdir, () => git.writeBlob({ fs: atomicFs, gitdir: this.gitdir, blob: bytes }));
+    return guarded('cannot write a blob', this.gitdir, () => this.writer.write('blob', bytes));
+  }
+
+  /** Every object written so far is durable once this returns: run before a ref may reach them. */
+  private async flushObjects(): Promise<void> {
+    await guarded('cannot sync the object folders', this.gitdir, () => this.writer.flush());
   }
 
   /** Object `oid` read natively (tags peeled, as isomorphic-git's readBlob and readTree do, when
@@ -127,7 +141,7 @@ export class Store {
     const native = await this.readNative(oid, 'blob', true);
     if (native?.type === 'blob') return native.content;
     return guarded(`cannot read blob ${oid}`, this.objectPath(oid), async () => {
-      const { blob } = await git.readBlob({ fs: atomicFs, gitdir: this.gitdir, oid, cache: this.cache });
+      const { blob } = await (await loadGit()).readBlob({ fs: atomicFs, gitdir: this.gitdir, oid, cache: this.cache });
       return asBytes(blob);
     });
   }
@@ -139,7 +153,7 @@ export class Store {
     if (known !== null) return known;
     // a pack whose index the native reader does not parse: ask isomorphic-git
     try {
-      await git.readObject({ fs: atomicFs, gitdir: this.gitdir, oid, format: 'deflated', cache: this.cache });
+      await (await loadGit()).readObject({ fs: atomicFs, gitdir: this.gitdir, oid, format: 'deflated', cache: this.cache });
       return true;
     } catch (err) {
       if (isNotFound(err)) return false;
@@ -163,9 +177,7 @@ export class Store {
       assertFullOid(oid, `blob id for ${JSON.stringify(name)}`);
     }
     await this.assertObjects(list.map(([, oid]) => oid), 'blob');
-    // isomorphic-git sorts the entries in git's (byte) order itself.
-    const tree = list.map(([name, oid]) => ({ mode: '100644', path: name, oid, type: 'blob' as const }));
-    return guarded('cannot write a tree', this.gitdir, () => git.writeTree({ fs: atomicFs, gitdir: this.gitdir, tree }));
+    return guarded('cannot write a tree', this.gitdir, () => this.writer.write('tree', renderFlatTree(entries)));
   }
 
   /** The entries of flat tree `oid` (a commit oid reads its tree); CORRUPT_STORE if it holds subtrees. */
@@ -173,8 +185,8 @@ export class Store {
     assertFullOid(oid);
     const { tree } =
       (await this.readTreeNative(oid)) ??
-      (await guarded(`cannot read tree ${oid}`, this.objectPath(oid), () =>
-        git.readTree({ fs: atomicFs, gitdir: this.gitdir, oid, cache: this.cache }),
+      (await guarded(`cannot read tree ${oid}`, this.objectPath(oid), async () =>
+        (await loadGit()).readTree({ fs: atomicFs, gitdir: this.gitdir, oid, cache: this.cache }),
       ));
     const nested = tree.find((entry) => entry.type !== 'blob');
     if (nested !== undefined) {
@@ -201,9 +213,7 @@ export class Store {
     const object = renderCommit({ ...input, committer: input.committer ?? input.author });
     await this.assertObjects([input.tree], 'tree');
     await this.assertObjects(input.parents, 'parent commit');
-    return guarded('cannot write a commit', this.gitdir, () =>
-      git.writeObject({ fs: atomicFs, gitdir: this.gitdir, type: 'commit', object, format: 'content' }),
-    );
+    return guarded('cannot write a commit', this.gitdir, () => this.writer.write('commit', object));
   }
 
   /** Read commit `oid`; CORRUPT_STORE when it is missing, not a commit, or malformed. */
@@ -214,8 +224,8 @@ export class Store {
     const result =
       native !== null
         ? { type: native.type, object: native.content }
-        : await guarded(`cannot read commit ${oid}`, file, () =>
-            git.readObject({ fs: atomicFs, gitdir: this.gitdir, oid, format: 'content', cache: this.cache }),
+        : await guarded(`cannot read commit ${oid}`, file, async () =>
+            (await loadGit()).readObject({ fs: atomicFs, gitdir: this.gitdir, oid, format: 'content', cache: this.cache }),
           );
     if (result.type !== 'commit' || !(result.object instanceof Uint8Array)) {
       throw new NbvError('CORRUPT_STORE', `${oid} is a ${result.type}, not a commit`, { file });
@@ -257,6 +267,7 @@ export class Store {
     const tree = await this.writeTree(Object.fromEntries(blobs));
     const { ref, expectedOld, parents, message, author, committer } = input;
     const oid = await this.writeCommit({ tree, parents, message, author, committer: committer ?? author });
+    await this.flushObjects();
     await refs.updateRef(this.gitdir, ref, oid, expectedOld);
     return oid;
   }
@@ -276,6 +287,7 @@ export class Store {
     assertValidRefName(ref);
     assertFullOid(oid);
     await this.assertObjects([oid], 'object');
+    await this.flushObjects();
     await this.underLock(() => refs.updateRef(this.gitdir, ref, oid, expectedOld));
   }
 
@@ -320,7 +332,7 @@ export class Store {
     const short = normalizeOidPrefix(prefix);
     if (candidates !== undefined) return pickOidMatch(prefix, [...candidates].filter((oid) => oid.startsWith(short)));
     try {
-      return await git.expandOid({ fs: atomicFs, gitdir: this.gitdir, oid: short, cache: this.cache });
+      return await (await loadGit()).expandOid({ fs: atomicFs, gitdir: this.gitdir, oid: short, cache: this.cache });
     } catch (err) {
       // isomorphic-git reports both outcomes as errors; the matches of an ambiguity are in err.data.
       const data = (err as { data?: { matches?: unknown } }).data;
