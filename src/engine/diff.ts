@@ -3,7 +3,7 @@
 import { NbvError } from '../errors.js';
 import { diffDocuments, parseNbflow, type DocumentDiff, type ParsedNbflow } from '../nbflow/index.js';
 import { makePatch } from '../json/index.js';
-import { readStateBytes } from './history.js';
+import { readState } from './history.js';
 import type { Project } from './project.js';
 import { resolveStateRef } from './resolveRef.js';
 import { readWorkingFile, resolveWorkflow, type WorkflowHead } from './workflows.js';
@@ -39,7 +39,7 @@ async function side(project: Project, wf: WorkflowHead, ref: string | undefined,
     return { side: { label: wf.head.op.file, commit: null }, parsed: parseNbflow(working.bytes, wf.head.op.file) };
   }
   const entry = await resolveStateRef(project, wf, ref, cwd);
-  const parsed = parseNbflow(await readStateBytes(project, entry), entry.op.file);
+  const parsed = await readState(project, entry);
   return { side: { label: `${ref} (${entry.commit.slice(0, 7)})`, commit: entry.commit }, parsed };
 }
 

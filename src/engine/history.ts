@@ -2,6 +2,7 @@
 // bytes, op.json, patch.json). These helpers turn commits into typed entries and states.
 import { NbvError } from '../errors.js';
 import type { StoredCommit } from '../store/index.js';
+import { parseRecordedNbflow, type ParsedNbflow } from '../nbflow/index.js';
 import { decodeOpRecord, type OpRecord } from './opRecord.js';
 import type { Project } from './project.js';
 
@@ -77,6 +78,17 @@ export async function readEntry(project: Project, commit: string): Promise<Histo
 
 export async function readStateBytes(project: Project, entry: HistoryEntry): Promise<Uint8Array> {
   return project.store.readBlob(entry.fileBlob);
+}
+
+/** A recorded state, parsed (see parseRecordedNbflow: it was checked strictly when recorded). */
+export async function readState(project: Project, entry: HistoryEntry): Promise<ParsedNbflow> {
+  const bytes = await readStateBytes(project, entry);
+  try {
+    return parseRecordedNbflow(bytes, entry.op.file);
+  } catch (err) {
+    if (!(err instanceof NbvError)) throw err;
+    throw new NbvError('CORRUPT_STORE', `commit ${entry.commit.slice(0, 12)}: ${err.message}`, { file: entry.op.file, exitStatus: 1 });
+  }
 }
 
 export async function readPatch(project: Project, entry: HistoryEntry): Promise<unknown> {

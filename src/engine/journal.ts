@@ -94,6 +94,14 @@ function crashPoint(point: string): void {
 /** Moves the ref and brings the files in line, with the journal guarding the gap between them. */
 export async function runJournaled(project: Project, journal: Journal, known: Map<string, Uint8Array>): Promise<void> {
   const encoded = new TextEncoder().encode(JSON.stringify(journalSchema.parse(journal)) + '\n');
+  if (journal.writes.length === 0 && journal.deletes.length === 0 && journal.tags.length === 0) {
+    // Nothing follows the ref (a plain commit): its compare-and-swap is the whole step, atomic
+    // by itself, so there is no gap for a journal to guard.
+    crashPoint('before-ref');
+    await project.store.updateRef(journal.ref, journal.newOid, journal.oldOid);
+    crashPoint('after-ref');
+    return;
+  }
   crashPoint('before-journal');
   await project.store.writeMeta(JOURNAL_META, encoded);
   crashPoint('before-ref');

@@ -7,7 +7,6 @@ import {
   fingerprintDocument,
   hasOutput,
   isGenerationNode,
-  parseNbflow,
   provenanceOf,
   type DocumentDiff,
   type NbflowDocument,
@@ -15,7 +14,7 @@ import {
   type NodeProvenance,
   type ProvenanceMap,
 } from '../nbflow/index.js';
-import { readEntry, readStateBytes, walkEntries, type HistoryEntry } from './history.js';
+import { readEntry, readState, walkEntries, type HistoryEntry } from './history.js';
 import type { OpRecord } from './opRecord.js';
 import type { Project } from './project.js';
 
@@ -49,7 +48,7 @@ export async function documentAt(project: Project, commit: string, cache: Map<st
   let doc = cache.get(commit);
   if (!doc) {
     const entry = await readEntry(project, commit);
-    doc = parseNbflow(await readStateBytes(project, entry), entry.op.file).doc;
+    doc = (await readState(project, entry)).doc;
     cache.set(commit, doc);
   }
   return doc;

@@ -2,12 +2,12 @@
 // changes from the parsed documents, but stores the bytes as they are: the bytes are the truth.
 import fs from 'node:fs/promises';
 import { hashBlob } from '../store/index.js';
-import { diffDocuments, parseNbflow, type DocumentDiff, type NbflowDocument, type ParsedNbflow } from '../nbflow/index.js';
+import { diffDocuments, type DocumentDiff, type NbflowDocument, type ParsedNbflow } from '../nbflow/index.js';
 import { makePatch, sha256Hex } from '../json/index.js';
 import { alternativePath } from '../backups/names.js';
 import { viewIndex } from '../backups/view.js';
 import { absolutePath, operationAuthor, operationTime, type Project } from './project.js';
-import { branchRef, baseName, readEntry, readStateBytes, OP_FILE, PATCH_FILE, versionTagName, versionTagRef, type HistoryEntry } from './history.js';
+import { branchRef, baseName, readEntry, readState, OP_FILE, PATCH_FILE, versionTagName, versionTagRef, type HistoryEntry } from './history.js';
 import { encodeOpRecord, OP_RECORD_FORMAT, type OpKind, type OpRecord, type ViewEntry } from './opRecord.js';
 import { runJournaled, type FileDelete, type FileWrite } from './journal.js';
 import { TOOL_VERSION } from './version.js';
@@ -54,7 +54,7 @@ const encoder = new TextEncoder();
 
 export async function parentDocument(project: Project, parent: HistoryEntry | null): Promise<NbflowDocument | null> {
   if (parent === null) return null;
-  return parseNbflow(await readStateBytes(project, parent), parent.op.file).doc;
+  return (await readState(project, parent)).doc;
 }
 
 function summaryLine(input: RecordInput, diff: DocumentDiff): string {

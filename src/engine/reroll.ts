@@ -5,7 +5,7 @@
 // it and `nbv plan` lists those nodes until a later commit changes their cache.
 import { NbvError } from '../errors.js';
 import { describeSelector, parseNbflow, selectNodes, type NodeRef, type NodeSelector } from '../nbflow/index.js';
-import { readStateBytes, type HistoryEntry } from './history.js';
+import { readState, type HistoryEntry } from './history.js';
 import { saveUncommitted, underLock } from './mutation.js';
 import type { Project } from './project.js';
 import { recordState } from './record.js';
@@ -31,7 +31,7 @@ export async function reroll(project: Project, options: RerollOptions): Promise<
     const file = named.head.op.file;
     // Refuse before recording anything: a typo must not leave an auto-save behind.
     const working = await readWorkingFile(project, named);
-    const current = parseNbflow(working.kind === 'missing' ? await readStateBytes(project, named.head) : working.bytes, file);
+    const current = working.kind === 'missing' ? await readState(project, named.head) : parseNbflow(working.bytes, file);
     const preview = selectNodes(current.doc, project.config, options.selector, file);
     const passive = preview.filter((n) => !n.isGeneration);
     if (passive.length > 0) {
@@ -39,7 +39,7 @@ export async function reroll(project: Project, options: RerollOptions): Promise<
     }
     const saved = await saveUncommitted(project, named.name, 'reroll');
     const wf = saved.workflow;
-    const parsed = parseNbflow(await readStateBytes(project, wf.head), wf.head.op.file);
+    const parsed = await readState(project, wf.head);
     const nodes = selectNodes(parsed.doc, project.config, options.selector, wf.head.op.file).filter((n) => n.isGeneration);
     const result = await recordState(project, {
       workflow: wf.name,

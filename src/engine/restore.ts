@@ -3,7 +3,8 @@
 // Either way it is a new commit on top, so the state it replaced stays one `restore` away.
 import { parseNbflow, selectNodes, transplantCache, type DocumentDiff, type NodeSelector } from '../nbflow/index.js';
 import { preChangePath, PRE_CHANGE_LABEL } from '../backups/names.js';
-import { readStateBytes, type HistoryEntry } from './history.js';
+import { hashBlob } from '../store/index.js';
+import { readState, type HistoryEntry } from './history.js';
 import { saveUncommitted, underLock } from './mutation.js';
 import { operationTime, type Project } from './project.js';
 import { recordState } from './record.js';
@@ -43,19 +44,19 @@ export async function restore(project: Project, options: RestoreOptions): Promis
     const saved = await saveUncommitted(project, named.name, 'restore');
     const wf = saved.workflow;
     const file = wf.head.op.file;
-    const sourceBytes = await readStateBytes(project, source);
+    const recorded = await readState(project, source);
 
-    let bytes = sourceBytes;
+    let parsed = recorded;
     let nodes: string[] = [];
     if (partial) {
-      const current = parseNbflow(await readStateBytes(project, wf.head), file);
-      const from = parseNbflow(sourceBytes, source.op.file);
+      const current = await readState(project, wf.head);
       const selected = selectNodes(current.doc, project.config, options.selector!, file);
       nodes = selected.map((n) => n.id);
-      bytes = transplantCache(current, from, nodes, project.config).bytes;
+      // Bytes nbv made by surgery on two recorded states: parsed strictly like any new state.
+      parsed = parseNbflow(transplantCache(current, recorded, nodes, project.config).bytes, file);
     }
     const base = { workflow: wf.name, from: source, nodes, savedCommit: saved.savedCommit };
-    const unchanged = Buffer.compare(Buffer.from(bytes), Buffer.from(await readStateBytes(project, wf.head))) === 0;
+    const unchanged = hashBlob(parsed.bytes) === wf.head.fileBlob;
     if (unchanged) {
       const what = partial ? `the cache of ${nodes.join(', ')} is already as in ${options.ref}` : `${file} already holds the state of ${options.ref}`;
       return { ...base, recorded: false, reason: what, entry: null, backup: null, diff: null };
@@ -69,7 +70,7 @@ export async function restore(project: Project, options: RestoreOptions): Promis
       op: 'restore',
       version: wf.head.op.version,
       file,
-      parsed: parseNbflow(bytes, file),
+      parsed: { ...parsed, file },
       message: options.message ?? (partial ? `restore cache of ${nodes.join(', ')} from ${label}` : `restore ${label}`),
       intent: partial ? { ref: source.commit, selector: options.selector! } : { ref: source.commit },
       view: [{ path: preChangePath(file, moment.date, PRE_CHANGE_LABEL.restore), state: 'parent' }],

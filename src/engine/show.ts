@@ -1,6 +1,6 @@
 // `nbv show REF`: one recorded state: its operation, what it changed per node, and its patch.
-import { parseNbflow, diffDocuments, type DocumentDiff } from '../nbflow/index.js';
-import { readEntry, readPatch, readStateBytes } from './history.js';
+import { diffDocuments, type DocumentDiff } from '../nbflow/index.js';
+import { readEntry, readPatch, readState } from './history.js';
 import { logItem, type LogItem } from './log.js';
 import type { Project } from './project.js';
 import { parentDocument } from './record.js';
@@ -25,8 +25,8 @@ export interface ShowResult {
 export async function show(project: Project, options: ShowOptions): Promise<ShowResult> {
   const wf = await resolveWorkflow(project, options.workflow);
   const entry = await resolveStateRef(project, wf, options.ref, options.cwd);
-  const bytes = await readStateBytes(project, entry);
+  const state = await readState(project, entry);
   const parent = entry.parent === null ? null : await readEntry(project, entry.parent);
-  const diff = diffDocuments(await parentDocument(project, parent), parseNbflow(bytes, entry.op.file).doc, project.config);
-  return { item: logItem(entry), record: entry.op, diff, patch: await readPatch(project, entry), bytes: bytes.length };
+  const diff = diffDocuments(await parentDocument(project, parent), state.doc, project.config);
+  return { item: logItem(entry), record: entry.op, diff, patch: await readPatch(project, entry), bytes: state.bytes.length };
 }

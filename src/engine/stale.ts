@@ -23,7 +23,7 @@ import {
   type StaleReason,
 } from '../nbflow/index.js';
 import { NbvError } from '../errors.js';
-import { readStateBytes, type HistoryEntry } from './history.js';
+import { readState, type HistoryEntry } from './history.js';
 import { documentAt, lookupProvenance, type FoundProvenance, type PendingReroll } from './provenance.js';
 import type { Project } from './project.js';
 import { readWorkingFile, resolveWorkflow } from './workflows.js';
@@ -69,9 +69,9 @@ export async function analyzeCaches(project: Project, workflow?: string): Promis
   const wf = await resolveWorkflow(project, workflow);
   const { config } = project;
   const working = await readWorkingFile(project, wf);
-  const headBytes = working.kind === 'clean' ? working.bytes : await readStateBytes(project, wf.head);
-  const doc = working.kind === 'modified' ? parseNbflow(working.bytes, wf.head.op.file).doc : parseNbflow(headBytes, wf.head.op.file).doc;
-  const headDoc = working.kind === 'modified' ? parseNbflow(headBytes, wf.head.op.file).doc : doc;
+  // A clean working file holds the head's bytes: parsed like any recorded state.
+  const headDoc = (await readState(project, wf.head)).doc;
+  const doc = working.kind === 'modified' ? parseNbflow(working.bytes, wf.head.op.file).doc : headDoc;
   const fps = fingerprintDocument(doc, config);
 
   const placed: Array<{ node: NbflowNode; tab: string }> = [];

@@ -2,7 +2,7 @@
 // drift of the backups/ view, and what the seed's decision tables advise for the pending change.
 import { diffDocuments, parseNbflow, type NodeDiff } from '../nbflow/index.js';
 import { checkBackups } from '../backups/check.js';
-import { readEntry, readStateBytes } from './history.js';
+import { readEntry, readState } from './history.js';
 import type { Project } from './project.js';
 import { decide, type Decision } from './advice.js';
 import { analyzeCaches, staleNodes, type StaleNode } from './stale.js';
@@ -41,7 +41,7 @@ async function statusOf(project: Project, name: string): Promise<StatusReport> {
   let changes: NodeDiff[] = [];
   let otherChanges: string[] = [];
   if (working.kind === 'modified') {
-    const head = parseNbflow(await readStateBytes(project, wf.head), wf.head.op.file).doc;
+    const head = (await readState(project, wf.head)).doc;
     const diff = diffDocuments(head, parseNbflow(working.bytes, wf.head.op.file).doc, project.config);
     changes = diff.nodes;
     otherChanges = diff.other;

@@ -3,7 +3,7 @@
 import { parseNbflow, selectNodes, wipeCache, type NodeRef, type NodeSelector } from '../nbflow/index.js';
 import { preChangePath, PRE_CHANGE_LABEL } from '../backups/names.js';
 import { bumpLocked, type BumpResult } from './bump.js';
-import { readStateBytes, type HistoryEntry } from './history.js';
+import { readState, readStateBytes, type HistoryEntry } from './history.js';
 import { saveUncommitted, underLock } from './mutation.js';
 import { operationTime, type Project } from './project.js';
 import { recordState } from './record.js';
@@ -82,7 +82,7 @@ export async function wipe(project: Project, options: WipeOptions): Promise<Wipe
     const saved = options.bump ? { workflow: named, savedCommit: null } : await saveUncommitted(project, named.name, 'wipe');
     const bumped = options.bump ? await bumpLocked(project, named.name, options.message ?? 'clean run: new version before wiping') : null;
     const wf = bumped ? await loadWorkflow(project, named.name) : saved.workflow;
-    const parsed = parseNbflow(await readStateBytes(project, wf.head), wf.head.op.file);
+    const parsed = await readState(project, wf.head);
     const edit = wipeCache(parsed, plan.selected.map((n) => n.id), project.config);
     const moment = operationTime(project);
     const result = await recordState(project, {

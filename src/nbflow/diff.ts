@@ -4,6 +4,7 @@
 // removal plus an addition.
 
 import { canonicalJson, contentHash } from '../json/hash.js';
+import { jsonEqual } from '../json/equal.js';
 import { encodePointerToken } from '../json/pointer.js';
 import { cacheEntries, nodeKind, nodeTitle } from './nodes.js';
 import type { CacheChangeSummary, DocumentDiff, FieldChange, NbflowConfig, NbflowDocument, NbflowNode, NbflowTab, NodeDiff } from './types.js';
@@ -23,7 +24,7 @@ function byId(doc: NbflowDocument | null): Map<string, Placed> {
 function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === undefined || b === undefined) return false;
-  return JSON.stringify(a) === JSON.stringify(b) || canonicalJson(a) === canonicalJson(b);
+  return jsonEqual(a, b) || canonicalJson(a) === canonicalJson(b);
 }
 
 function unionKeys(a: object | undefined, b: object | undefined, skip: readonly string[] = []): string[] {
@@ -120,8 +121,8 @@ export function diffDocuments(before: NbflowDocument | null, after: NbflowDocume
       nodes.push(describe(placed, config, [{ kind: 'added' }]));
       continue;
     }
-    // Most nodes are untouched between versions; one serialisation each settles them cheaply.
-    if (old.tab.id === placed.tab.id && JSON.stringify(old.node) === JSON.stringify(placed.node)) continue;
+    // Most nodes are untouched between versions; a member-by-member walk settles them cheaply.
+    if (old.tab.id === placed.tab.id && jsonEqual(old.node, placed.node)) continue;
     const changes = nodeChanges(old, placed, config);
     if (changes.length > 0) nodes.push(describe(placed, config, changes));
   }

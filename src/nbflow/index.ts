@@ -3,7 +3,7 @@
 
 export * from './types.js';
 export { DEFAULT_CONFIG, parseConfig } from './config.js';
-export { MAX_NBFLOW_BYTES, decodeNbflowText, parseNbflow, validateNbflowValue } from './parse.js';
+export { MAX_NBFLOW_BYTES, decodeNbflowText, parseNbflow, parseRecordedNbflow, validateNbflowValue } from './parse.js';
 export {
   cacheEntries,
   filledCacheFields,

@@ -55,6 +55,23 @@ export function parseNbflow(bytes: Uint8Array, file: string): ParsedNbflow {
   return { file, bytes, text, doc: validateNbflowValue(value, file) };
 }
 
+/**
+ * Bytes that `parseNbflow` accepted once and that come back from the store, whose reader re-hashes
+ * every object: the strict scan (a third of a commit's time on a 1 MB workflow) would only find
+ * again what it found then. The shape is still checked, so a store forged with other tools cannot
+ * crash the engine; `verify` re-checks stored bytes strictly.
+ */
+export function parseRecordedNbflow(bytes: Uint8Array, file: string): ParsedNbflow {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new NbvError('BAD_JSON', `${file}: the recorded state is not JSON (${(err as Error).message})`, { file });
+  }
+  return { file, bytes, text, doc: validateNbflowValue(value, file) };
+}
+
 export function validateNbflowValue(value: unknown, file: string): NbflowDocument {
   const result = nbflowSchema.safeParse(value);
   if (!result.success) {

@@ -166,6 +166,28 @@ describe('nbv verify: tamper evidence', () => {
     expect(codesAt(report, rebuilt[offset + 2]!)).toContain('sha256');
   });
 
+  it('a state forged as broken JSON is a corrupt store to diff and restore (exit 1), not a crash or a bad input', () => {
+    // Recorded states are parsed without the strict scan (they passed it when recorded), so a
+    // store forged with other tools must still end in one clear line.
+    const { dir, gitdir, all, commits, offset } = copy();
+    const forge = (parent: string | null) => {
+      const blob = gitWithInput(gitdir, ['hash-object', '-w', '--stdin'], '{"tabs": [').trim();
+      const listing = git(gitdir, ['ls-tree', commits[2]!]).stdout.replace(/blob [0-9a-f]{40}\t(XYZG3-V0-3\.nbflow)/, `blob ${blob}\t$1`);
+      const tree = gitWithInput(gitdir, ['mktree'], listing).trim();
+      return recommit(gitdir, commits[2]!, parent, (raw) => raw.replace(/^tree [0-9a-f]{40}/, `tree ${tree}`));
+    };
+    const rebuilt = rebuild(gitdir, all, new Map([[offset + 2, forge]]));
+    const forged = rebuilt[offset + 2]!;
+    for (const args of [['diff', forged.slice(0, 10), 'HEAD'], ['restore', forged.slice(0, 10)]]) {
+      const result = nbv(dir, args);
+      expect(result.status, result.stderr).toBe(1);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toContain(`commit ${forged.slice(0, 12)}`);
+      expect(result.stderr).toMatch(/not JSON/);
+    }
+    expect(codesAt(verifyFails(dir), forged)).toContain('sha256');
+  });
+
   it('names a tag moved with git tag -f, and a tag removed', () => {
     const { dir, gitdir, commits } = copy();
     git(gitdir, ['tag', '-f', 'XYZG3/V0-4', commits[4]!]);
