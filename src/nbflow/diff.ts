@@ -45,23 +45,36 @@ export function isReferenceField(key: string, before: unknown, after: unknown): 
   return REFERENCE_KEY.test(key) || looksLikeUrl(before) || looksLikeUrl(after);
 }
 
-/** Entries are matched by content hash as a multiset: a re-ordered cache adds and removes nothing. */
+/** Entries are matched by content as a multiset (key order aside): a re-ordered cache adds and
+ * removes nothing. Most entries match on their serialisation as it is, which is cheap; only the
+ * rest are compared canonically. Pairing exact twins first cannot lose a match: within one
+ * canonical class any pairing matches as many entries as there are on the smaller side. */
 export function summarizeCacheChange(field: string, before: readonly unknown[], after: readonly unknown[]): CacheChangeSummary {
-  const remaining = new Map<string, number>();
-  for (const entry of before) {
-    const hash = contentHash(entry);
-    remaining.set(hash, (remaining.get(hash) ?? 0) + 1);
-  }
-  let added = 0;
-  for (const entry of after) {
-    const hash = contentHash(entry);
-    const count = remaining.get(hash) ?? 0;
-    if (count > 0) remaining.set(hash, count - 1);
-    else added++;
-  }
-  let removed = 0;
-  for (const count of remaining.values()) removed += count;
-  return { field, before: before.length, after: after.length, added, removed };
+  const unmatched = (entries: readonly unknown[], key: (entry: unknown) => string, against: readonly unknown[]) => {
+    const remaining = new Map<string, number>();
+    for (const entry of entries) {
+      const k = key(entry);
+      remaining.set(k, (remaining.get(k) ?? 0) + 1);
+    }
+    const extra: unknown[] = [];
+    for (const entry of against) {
+      const k = key(entry);
+      const count = remaining.get(k) ?? 0;
+      if (count > 0) remaining.set(k, count - 1);
+      else extra.push(entry);
+    }
+    const left = entries.filter((entry) => {
+      const k = key(entry);
+      const count = remaining.get(k) ?? 0;
+      if (count === 0) return false;
+      remaining.set(k, count - 1);
+      return true;
+    });
+    return { left, extra };
+  };
+  const exact = unmatched(before, (entry) => JSON.stringify(entry) ?? 'undefined', after);
+  const canonical = unmatched(exact.left, (entry) => contentHash(entry), exact.extra);
+  return { field, before: before.length, after: after.length, added: canonical.extra.length, removed: canonical.left.length };
 }
 
 function cacheChange(field: string, before: NbflowNode, after: NbflowNode): FieldChange {
