@@ -22,6 +22,10 @@ const result = await build({
   target: 'node20',
   chunkNames: 'chunk-[hash]',
   sourcemap: 'linked',
+  // Smaller source is less for V8 to scan and compile on every start (about 10 % of `nbv status`);
+  // names are kept so that stack traces and error names read as in the source.
+  minify: true,
+  keepNames: true,
   logLevel: 'warning',
   metafile: true,
   // Bundled CommonJS dependencies may require() node's own modules.
