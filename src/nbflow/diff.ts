@@ -3,7 +3,7 @@
 // Nodes are matched by id, so moving a node between tabs is a change of that node, not a
 // removal plus an addition.
 
-import { canonicalJson, contentHash } from '../json/hash.js';
+import { canonicalJson } from '../json/hash.js';
 import { jsonEqual } from '../json/equal.js';
 import { encodePointerToken } from '../json/pointer.js';
 import { cacheEntries, nodeKind, nodeTitle } from './nodes.js';
@@ -73,7 +73,8 @@ export function summarizeCacheChange(field: string, before: readonly unknown[], 
     return { left, extra };
   };
   const exact = unmatched(before, (entry) => JSON.stringify(entry) ?? 'undefined', after);
-  const canonical = unmatched(exact.left, (entry) => contentHash(entry), exact.extra);
+  // The canonical text itself is the key: hashing it too only cost time.
+  const canonical = unmatched(exact.left, (entry) => canonicalJson(entry), exact.extra);
   return { field, before: before.length, after: after.length, added: canonical.extra.length, removed: canonical.left.length };
 }
 

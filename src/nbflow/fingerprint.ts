@@ -59,7 +59,11 @@ const hex = (length: number) => z.string().regex(new RegExp(`^[0-9a-f]{${length}
 export const nodeProvenanceSchema = z
   .object({
     fingerprint: hex(64),
-    inputs: z.record(z.string(), z.unknown()).optional(),
+    // The generation inputs as the document held them (prompts and all): an object whose values
+    // are the document's own. Checked as an object only; a per-key record copied every prompt.
+    inputs: z
+      .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'expected an object')
+      .optional(),
     hashes: z.record(z.string(), hex(SHORT_HASH)).optional(),
     upstream: z.record(z.string(), hex(SHORT_HASH)).optional(),
     from: z.string().regex(/^[0-9a-f]{40}$/).optional(),

@@ -47,6 +47,10 @@ export function formatZodIssue(issue: Issue, root: unknown): string {
     if (actual === undefined) return `${where}: ${article(issue.expected)} is required but missing`;
     return `${where}: expected ${article(issue.expected)}, found ${describeJsonValue(actual)}`;
   }
+  if (issue.code === 'custom' && issue.message.startsWith('expected ')) {
+    // Checks written as z.custom (schema.ts) name what they expect; say what was found, as above.
+    return `${where}: ${issue.message}, found ${describeJsonValue(valueAt(root, issue.path))}`;
+  }
   if (issue.code === 'unrecognized_keys') {
     return `${where}: unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
   }
