@@ -2,7 +2,9 @@
 // realistic histories (fixtures/generator.ts). Never part of `npm test`.
 //
 //   npm run bench                 --quick (default): 0.5 MB x 10 and x 1,000 operations (~4 min on 2 cores)
-//   npm run bench -- --full       adds 1 MB x 1,000, 0.5 MB x 10,000, 5 MB x 10 and x 1,000
+//   npm run bench -- --goals      the scenarios issue 8's goals name: 1 MB x 10 and x 1,000,
+//                                 0.5 MB x 10,000 (log), 5 MB x 10 (diff)
+//   npm run bench -- --full       quick, plus 1 MB x 1,000, 0.5 MB x 10,000, 5 MB x 10 and x 1,000
 //   npm run bench -- --ops 200 --mb 0.5 --reps 5     one scenario of your choosing
 //
 // Prints a table of ratios and writes bench-results/latest.json. docs/performance.md explains
@@ -16,6 +18,7 @@ import { REPO_ROOT, timeCommit, timeReads, timeRestore, timeStartup, type Timing
 import { buildHistory, NBV_CONTEXT, type Scenario } from '../bench/replay.js';
 import { renderTable, type ScenarioResult } from '../bench/report.js';
 import { backupsSizes, gitSizes, nbvStoreSize } from '../bench/sizes.js';
+import { judgeGoals, renderGoals } from '../bench/goals.js';
 import { timeLegacyImport } from '../bench/legacy.js';
 
 const args = process.argv.slice(2);
@@ -35,6 +38,14 @@ function scenarios(): Scenario[] {
     { label: '0.5 MB x 10', targetBytes: 0.5 * MB, ops: 10, seed: 8 },
     { label: '0.5 MB x 1,000', targetBytes: 0.5 * MB, ops: 1000, seed: 8 },
   ];
+  if (flag('--goals')) {
+    return [
+      { label: '1 MB x 10', targetBytes: 1 * MB, ops: 10, seed: 9 },
+      { label: '1 MB x 1,000', targetBytes: 1 * MB, ops: 1000, seed: 9 },
+      { label: '5 MB x 10', targetBytes: 5 * MB, ops: 10, seed: 10 },
+      { label: '0.5 MB x 10,000', targetBytes: 0.5 * MB, ops: 10_000, seed: 8 },
+    ];
+  }
   if (!flag('--full')) return quick;
   return [
     ...quick,
@@ -108,9 +119,11 @@ for (const scenario of scenarios()) {
 
 const out = path.join(REPO_ROOT, 'bench-results');
 fs.mkdirSync(out, { recursive: true });
+const goals = judgeGoals(results, startup);
+console.log(renderGoals(goals));
 const json = {
   when: new Date().toISOString(), node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length,
-  mode: flag('--full') ? 'full' : 'quick', reps, totalSeconds: msSince(started) / 1000, startup, results,
+  mode: flag('--full') ? 'full' : flag('--goals') ? 'goals' : 'quick', reps, totalSeconds: msSince(started) / 1000, startup, results, goals,
 };
 fs.writeFileSync(path.join(out, 'latest.json'), JSON.stringify(json, null, 2) + '\n');
 console.log(`\nwrote bench-results/latest.json (${(json.totalSeconds).toFixed(0)} s)${keep ? `; histories kept in ${base}` : ''}`);
