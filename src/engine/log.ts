@@ -3,6 +3,7 @@
 import { NbvError } from '../errors.js';
 import { sceneNumber } from '../nbflow/index.js';
 import { walkEntries, type HistoryEntry } from './history.js';
+import { scanHistory, type IndexedOp } from './historyIndex.js';
 import type { Project } from './project.js';
 import { resolveWorkflow } from './workflows.js';
 
@@ -33,7 +34,12 @@ export interface LogOptions {
   since?: string;
   until?: string;
   limit?: number;
+  /** Read the index of op records (default). `false` reads every commit, as verify and audit do. */
+  cached?: boolean;
 }
+
+/** What a log line is made of: a HistoryEntry, or the index's row of it. */
+export type LoggedEntry = Pick<HistoryEntry, 'commit' | 'parent'> & { op: IndexedOp };
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/;
@@ -50,7 +56,7 @@ function bound(text: string, flag: string, after: boolean): Bound {
 }
 
 /** One predicate for the author and time filters, shared by log and audit; bad bounds fail first. */
-export function recordFilter(options: Pick<LogOptions, 'author' | 'since' | 'until' | 'ops'>): (op: HistoryEntry['op']) => boolean {
+export function recordFilter(options: Pick<LogOptions, 'author' | 'since' | 'until' | 'ops'>): (op: Pick<IndexedOp, 'op' | 'author' | 'time'>) => boolean {
   const since = options.since === undefined ? null : bound(options.since, '--since', true);
   const until = options.until === undefined ? null : bound(options.until, '--until', false);
   const who = options.author?.toLowerCase();
@@ -61,7 +67,7 @@ export function recordFilter(options: Pick<LogOptions, 'author' | 'since' | 'unt
     (until === null || until(op.time));
 }
 
-export function logItem(entry: HistoryEntry): LogItem {
+export function logItem(entry: LoggedEntry): LogItem {
   const { op } = entry;
   return {
     commit: entry.commit,
@@ -79,7 +85,7 @@ export function logItem(entry: HistoryEntry): LogItem {
   };
 }
 
-function touchesScene(entry: HistoryEntry, scenes: string[]): boolean {
+function touchesScene(entry: LoggedEntry, scenes: string[]): boolean {
   const wanted = new Set(scenes.map((s) => sceneNumber(s) ?? s));
   return entry.op.changes.some((c) => {
     const n = c.title === undefined ? undefined : sceneNumber(c.title);
@@ -92,12 +98,18 @@ export async function log(project: Project, options: LogOptions = {}): Promise<L
   const wf = await resolveWorkflow(project, options.workflow);
   const items: LogItem[] = [];
   const limit = options.limit ?? Infinity;
-  for await (const entry of walkEntries(project, wf.head.commit)) {
-    if (!keep(entry.op)) continue;
-    if (options.nodes?.length && !entry.op.nodes.some((n) => options.nodes!.includes(n))) continue;
-    if (options.scenes?.length && !touchesScene(entry, options.scenes)) continue;
+  /** Adds the entry if it passes the filters; true once the limit is reached. */
+  const take = (entry: LoggedEntry): boolean => {
+    if (!keep(entry.op)) return false;
+    if (options.nodes?.length && !entry.op.nodes.some((n) => options.nodes!.includes(n))) return false;
+    if (options.scenes?.length && !touchesScene(entry, options.scenes)) return false;
     items.push(logItem(entry));
-    if (items.length >= limit) break;
+    return items.length >= limit;
+  };
+  if (options.cached === false) {
+    for await (const entry of walkEntries(project, wf.head.commit)) if (take(entry)) break;
+  } else {
+    await (await scanHistory(project, wf, take)).save();
   }
   return items;
 }

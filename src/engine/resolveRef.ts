@@ -4,7 +4,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { NbvError } from '../errors.js';
 import { hashBlob } from '../store/index.js';
-import { readEntry, walkEntries, type HistoryEntry } from './history.js';
+import { readEntry, type HistoryEntry } from './history.js';
+import { indexedAncestor, newestEntry, rowOf, scanHistory } from './historyIndex.js';
+import { sameRow } from './historyIndexFormat.js';
 import type { Project } from './project.js';
 import type { WorkflowHead } from './workflows.js';
 
@@ -12,20 +14,25 @@ const HEAD_N = /^HEAD(?:~(\d+))?$/;
 const VERSION = /^V\d+-\d+$/;
 const HEX = /^[0-9a-f]{7,40}$/i;
 
-// Resolving a REF walks history, so each walk reads only what its test needs: commit objects
-// for HEAD~N and id prefixes, trees for a file's content; op records only for versions.
+// Versions, id prefixes and contents are looked up in the index of op records (historyIndex.ts),
+// which holds every state's version, commit and blob ids; the entry found is then read from the
+// store. HEAD~N reads N commit objects, which for a small N costs less than loading the index.
+const WALK_AT_MOST = 64;
 
 async function headAncestor(project: Project, wf: WorkflowHead, n: number, ref: string): Promise<HistoryEntry> {
+  const indexed = n < WALK_AT_MOST ? null : await indexedAncestor(project, wf, n);
+  if (indexed?.row === null) {
+    throw new NbvError('UNKNOWN_REF', `${ref}: ${wf.name} has only ${indexed.states} recorded state${indexed.states === 1 ? '' : 's'}`);
+  }
+  if (indexed) {
+    const entry = await readEntry(project, indexed.row.commit);
+    if (sameRow(indexed.row, rowOf(entry))) return entry;
+  }
   let seen = 0;
   for await (const commit of project.store.walkFirstParent(wf.head.commit, { limit: n + 1 })) {
     if (seen++ === n) return readEntry(project, commit.oid);
   }
   throw new NbvError('UNKNOWN_REF', `${ref}: ${wf.name} has only ${seen} recorded state${seen === 1 ? '' : 's'}`);
-}
-
-async function newestMatching(project: Project, wf: WorkflowHead, test: (e: HistoryEntry) => boolean): Promise<HistoryEntry | null> {
-  for await (const entry of walkEntries(project, wf.head.commit)) if (test(entry)) return entry;
-  return null;
 }
 
 async function readIfFile(userPath: string): Promise<Uint8Array | null> {
@@ -41,20 +48,19 @@ async function readIfFile(userPath: string): Promise<Uint8Array | null> {
 async function byCommitPrefix(project: Project, wf: WorkflowHead, ref: string): Promise<HistoryEntry | null> {
   const prefix = ref.toLowerCase();
   const matches: string[] = [];
-  for await (const commit of project.store.walkFirstParent(wf.head.commit)) if (commit.oid.startsWith(prefix)) matches.push(commit.oid);
+  const scan = await scanHistory(project, wf, (row) => void (row.commit.startsWith(prefix) && matches.push(row.commit)));
   if (matches.length > 1) {
     throw new NbvError('AMBIGUOUS_REF', `${ref} matches ${matches.length} commits of ${wf.name}; give more digits`);
   }
-  return matches[0] === undefined ? null : readEntry(project, matches[0]);
+  if (matches[0] === undefined) return null;
+  const entry = await readEntry(project, matches[0]);
+  await scan.save();
+  return entry;
 }
 
-/** The newest state whose .nbflow bytes have this blob id: one tree read per commit. */
+/** The newest state whose .nbflow bytes have this blob id. */
 async function byContent(project: Project, wf: WorkflowHead, blob: string): Promise<HistoryEntry | null> {
-  for await (const commit of project.store.walkFirstParent(wf.head.commit)) {
-    const tree = await project.store.readTree(commit.tree);
-    if (Object.entries(tree).some(([name, oid]) => oid === blob && name.endsWith('.nbflow'))) return readEntry(project, commit.oid);
-  }
-  return null;
+  return newestEntry(project, wf, () => (row) => row.fileBlob === blob && row.treeFileName.endsWith('.nbflow'));
 }
 
 /** The recorded state of `wf` that `ref` names. `cwd` anchors relative paths. */
@@ -63,7 +69,7 @@ export async function resolveStateRef(project: Project, wf: WorkflowHead, ref: s
   if (head) return headAncestor(project, wf, Number(head[1] ?? 0), ref);
 
   if (VERSION.test(ref)) {
-    const found = await newestMatching(project, wf, (e) => e.op.version === ref);
+    const found = await newestEntry(project, wf, () => (row) => row.op.version === ref);
     if (found) return found;
     throw new NbvError('UNKNOWN_REF', `${wf.name} has no version ${ref}`);
   }

@@ -2,9 +2,10 @@
 // grows, so the undone step stays in the audit trail. Repeated undos walk further back: an undo
 // and the step it undid are both skipped when looking for the next one.
 import { NbvError } from '../errors.js';
-import { parseNbflow, type DocumentDiff } from '../nbflow/index.js';
+import type { DocumentDiff } from '../nbflow/index.js';
 import { preChangePath, PRE_CHANGE_LABEL } from '../backups/names.js';
-import { readEntry, readStateBytes, walkEntries, type HistoryEntry } from './history.js';
+import { readEntry, readState, type HistoryEntry } from './history.js';
+import { newestEntry, type RowVisitor } from './historyIndex.js';
 import { saveUncommitted, underLock } from './mutation.js';
 import { operationTime, type Project } from './project.js';
 import { recordState } from './record.js';
@@ -24,17 +25,17 @@ export interface UndoResult {
   diff: DocumentDiff;
 }
 
-/** The newest operation that is neither an undo nor already undone. */
+/** The newest operation that is neither an undo nor already undone (from the index of op records). */
 async function lastUndoable(project: Project, wf: WorkflowHead): Promise<HistoryEntry | null> {
-  const undone = new Set<string>();
-  for await (const entry of walkEntries(project, wf.head.commit)) {
-    if (entry.op.op === 'undo') {
-      if (entry.op.intent.undoes) undone.add(entry.op.intent.undoes);
-      continue;
-    }
-    if (!undone.has(entry.commit)) return entry;
-  }
-  return null;
+  const undoable = (): RowVisitor => {
+    const undone = new Set<string>();
+    return (row) => {
+      if (row.op.op !== 'undo') return !undone.has(row.commit);
+      if (row.op.intent.undoes) undone.add(row.op.intent.undoes);
+      return false;
+    };
+  };
+  return newestEntry(project, wf, undoable);
 }
 
 export async function undo(project: Project, options: UndoOptions): Promise<UndoResult> {
@@ -54,7 +55,7 @@ export async function undo(project: Project, options: UndoOptions): Promise<Undo
       op: 'undo',
       version: before.op.version,
       file: before.op.file,
-      parsed: parseNbflow(await readStateBytes(project, before), before.op.file),
+      parsed: await readState(project, before),
       message: options.message ?? `undo ${target.op.op} ${target.commit.slice(0, 7)}: ${target.op.message.split('\n')[0]}`,
       intent: { undoes: target.commit },
       view:
