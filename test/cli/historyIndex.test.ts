@@ -44,7 +44,8 @@ describe('nbv log with the history index', () => {
     await edit('Snow on the pier.');
     const grown = nbvOk(dir, ['log', '--json']);
     expect(grown).toBe(await walked());
-    expect(decodeHistoryIndex(fs.readFileSync(index), 'XYZG3')).toHaveLength(6);
+    // One new commit is read on top of the file, which stays as it was (REWRITE_AFTER).
+    expect(decodeHistoryIndex(fs.readFileSync(index), 'XYZG3')).toHaveLength(5);
 
     fs.writeFileSync(index, fs.readFileSync(index).subarray(0, 300));
     expect(nbvOk(dir, ['log', '--json'])).toBe(grown);

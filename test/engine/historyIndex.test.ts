@@ -9,7 +9,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateHistory, serialize } from '../../fixtures/generator.js';
 import { bump, commit, initProject, log, openProject, restore, track, undo, wipe, type LogOptions, type Project } from '../../src/index.js';
 import { listEntries, type HistoryEntry } from '../../src/engine/history.js';
-import { historyIndexMeta, indexedAncestor, rowOf, type IndexRow } from '../../src/engine/historyIndex.js';
+import { COMPLETE_AFTER, historyIndexMeta, indexedAncestor, REWRITE_AFTER, rowOf, type IndexRow } from '../../src/engine/historyIndex.js';
 import { decodeHistoryIndex, encodeHistoryIndex } from '../../src/engine/historyIndexFormat.js';
 import { resolveStateRef } from '../../src/engine/resolveRef.js';
 import { resolveWorkflow } from '../../src/engine/workflows.js';
@@ -112,21 +112,29 @@ describe('history index: log', () => {
     for (const options of filters) expect(await indexedLog(dir, options), JSON.stringify(options)).toStrictEqual(await walkLog(dir, options));
   });
 
-  it('reads only the new commits after new ones are recorded, and saves them', async () => {
+  it('reads only the new commits after new ones are recorded, and rewrites the file once enough piled up', async () => {
     const dir = copy();
-    await indexedLog(dir);
+    const before = await indexedLog(dir);
     const project = await openProject(dir, CONTEXT);
-    for (const text of ['A harbour at dawn.', 'A harbour at dusk.']) {
+    const edit = async (text: string) => {
       const file = await workingFile(project);
       fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/"prompt": "/, `"prompt": "${text} `));
       await commit(project, { message: text });
-    }
+    };
+    for (const text of ['A harbour at dawn.', 'A harbour at dusk.']) await edit(text);
     const { project: fresh, commitsRead } = await spiedProject(dir);
     expect(await log(fresh)).toStrictEqual(await walkLog(dir));
     expect(commitsRead()).toBeLessThanOrEqual(3); // the head, the commit before it, the old head
+    // Two commits on top are read again rather than the file rewritten.
+    expect(readIndex(dir)![0]!.commit).toBe(before[0]!.commit);
+
+    for (let i = 2; i < REWRITE_AFTER; i++) await edit(`Gulls, take ${i}.`);
+    const again = await spiedProject(dir);
+    expect(await log(again.project)).toStrictEqual(await walkLog(dir));
     const rows = readIndex(dir)!;
-    expect(rows[0]!.commit).toBe((await resolveWorkflow(fresh, undefined)).head.commit);
-    expect(rows[0]!.op.message).toBe('A harbour at dusk.');
+    expect(rows[0]!.commit).toBe((await resolveWorkflow(again.project, undefined)).head.commit);
+    expect(rows[0]!.op.message).toBe(`Gulls, take ${REWRITE_AFTER - 1}.`);
+    expect(rows).toHaveLength(before.length + REWRITE_AFTER);
   });
 
   it('follows the branch when the real git moves it back, or onto a forged commit', async () => {
@@ -149,7 +157,8 @@ describe('history index: log', () => {
     const onForged = await indexedLog(dir);
     expect(onForged).toStrictEqual(await walkLog(dir));
     expect(onForged.map((e) => e.commit)).toEqual([forged.stdout.trim(), ...before.slice(20).map((e) => e.commit)]);
-    expect(readIndex(dir)![0]!.commit).toBe(forged.stdout.trim());
+    // One commit on top of indexed ones: read, not written back (REWRITE_AFTER).
+    expect(readIndex(dir)![0]!.commit).toBe(before[0]!.commit);
     const fsck = git(gitdir, ['fsck', '--strict', '--no-dangling']);
     expect(fsck.status).toBe(0);
     expect(fsck.stderr).not.toMatch(/error|warning|bad|broken|missing/i);
@@ -177,6 +186,29 @@ describe('history index: log', () => {
       expect(await indexedLog(dir), what).toStrictEqual(expected);
       expect(readIndex(dir)?.map((r) => r.commit), what).toEqual(expected.map((e) => e.commit));
     }
+  });
+});
+
+describe('history index: lookups without an index', () => {
+  it('a lookup that walked far completes and saves the index; a short one writes nothing', async () => {
+    const dir = copy();
+    const project = await openProject(dir, CONTEXT);
+    for (let i = 0; i < 40; i++) {
+      const file = await workingFile(project);
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/"prompt": "/, `"prompt": "Take ${i}. `));
+      await commit(project, { message: `take ${i}` });
+    }
+    fs.rmSync(indexPath(dir), { force: true });
+    const expected = (await walkLog(dir)).map((e) => e.commit);
+
+    const near = await openProject(dir, CONTEXT);
+    await resolveStateRef(near, await resolveWorkflow(near, undefined), 'HEAD~2');
+    expect(fs.existsSync(indexPath(dir))).toBe(false);
+
+    const far = await openProject(dir, CONTEXT);
+    const v1 = await resolveStateRef(far, await resolveWorkflow(far, undefined), 'V0-1');
+    expect(expected.indexOf(v1.commit)).toBeGreaterThanOrEqual(COMPLETE_AFTER);
+    expect(readIndex(dir)?.map((r) => r.commit)).toEqual(expected);
   });
 });
 
