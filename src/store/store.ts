@@ -1,10 +1,10 @@
 // The store: a content-addressed history in a bare git repository. It knows refs, commits, flat
 // trees of named blobs and metadata files, and nothing of what the blobs mean.
 //
-// Crash safety comes from the order of writes: every object is written atomically and durably
-// (atomicFs) before the ref that makes it reachable moves, and a ref only moves by compare-and-swap
-// under the project lock. A crash therefore leaves at worst unreachable objects, never a ref to a
-// missing or torn one.
+// Crash safety comes from the order of writes: every object is written atomically and made
+// durable (looseWriter.ts, flushed by flushObjects) before the ref that makes it reachable moves,
+// and a ref only moves by compare-and-swap under the project lock. A crash therefore leaves at
+// worst unreachable objects, never a ref to a missing or torn one.
 
 import { AsyncLocalStorage } from 'node:async_hooks';
 import * as path from 'node:path';
