@@ -87,8 +87,12 @@ for (const scenario of scenarios()) {
     await gc(await nbvLibrary.openProject(copy, NBV_CONTEXT));
     gcMs['nbv.gc'] = msSince(start);
     sizes['nbv.gc'] = nbvStoreSize({ ...h, nbvRoot: copy });
-    run('git', ['--git-dir', path.join(copy, '.nbv'), 'gc', '-q', '--aggressive']);
-    sizes['nbv.git-gc-aggressive'] = nbvStoreSize({ ...h, nbvRoot: copy });
+    // git's own packer on nbv's objects: a check on nbv's packer, skipped past 2,000 operations,
+    // where it alone takes longer than the rest of the scenario.
+    if (scenario.ops <= 2000) {
+      run('git', ['--git-dir', path.join(copy, '.nbv'), 'gc', '-q', '--aggressive']);
+      sizes['nbv.git-gc-aggressive'] = nbvStoreSize({ ...h, nbvRoot: copy });
+    }
     fs.rmSync(copy, { recursive: true, force: true });
   }
   process.stderr.write(' timing ...');
