@@ -259,3 +259,23 @@ describe('metadata files', () => {
     expect(git(gitdir, ['symbolic-ref', 'HEAD']).toString().trim()).toBe('refs/heads/main');
   });
 });
+
+describe('the lock context across stores', () => {
+  it('tells each store whether this async context holds its lock, with stores nested and in parallel', async () => {
+    const other = await Store.init(path.join(dir, 'other', '.nbv'));
+    expect(store.holdsLock()).toBe(false);
+    await store.withLock(async () => {
+      expect([store.holdsLock(), other.holdsLock()]).toEqual([true, false]);
+      await other.withLock(async () => {
+        expect([store.holdsLock(), other.holdsLock()]).toEqual([true, true]);
+      });
+      expect([store.holdsLock(), other.holdsLock()]).toEqual([true, false]);
+      // A context that is not inside `other`'s lock, running at the same time, does not see it.
+      await Promise.all([other.withLock(async () => expect(other.holdsLock()).toBe(true)), (async () => expect(other.holdsLock()).toBe(false))()]);
+    });
+    expect([store.holdsLock(), other.holdsLock()]).toEqual([false, false]);
+    // Thousands of opened stores cost nothing per async step: one context is shared by all.
+    for (let i = 0; i < 2000; i++) await (await Store.open(gitdir)).withLock(async () => undefined);
+    expect(store.holdsLock()).toBe(false);
+  });
+});
