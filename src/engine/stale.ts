@@ -12,6 +12,7 @@ import {
   nodeTitle,
   outputsHash,
   parseNbflow,
+  parseRecordedNbflow,
   propagateDownstream,
   provenanceOf,
   type NbflowDocument,
@@ -69,8 +70,9 @@ export async function analyzeCaches(project: Project, workflow?: string): Promis
   const wf = await resolveWorkflow(project, workflow);
   const { config } = project;
   const working = await readWorkingFile(project, wf);
-  // A clean working file holds the head's bytes: parsed like any recorded state.
-  const headDoc = (await readState(project, wf.head)).doc;
+  // A clean working file holds the head's very bytes (same blob id): parsed like any recorded
+  // state, without reading them again from the store.
+  const headDoc = (working.kind === 'clean' ? parseRecordedNbflow(working.bytes, wf.head.op.file) : await readState(project, wf.head)).doc;
   const doc = working.kind === 'modified' ? parseNbflow(working.bytes, wf.head.op.file).doc : headDoc;
   const fps = fingerprintDocument(doc, config);
 
