@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT_CHECK_FAILED } from '../errors.js';
-import { checkBackups, syncBackups } from '../index.js';
+import { checkBackups, syncBackups } from '../engine/index.js';
 import { printJson, printLines, withProject, type GlobalOptions } from './run.js';
 
 export function registerBackups(program: Command): void {

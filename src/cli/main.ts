@@ -4,7 +4,7 @@
 // COMMANDS imports its module on demand (the engine, isomorphic-git and zod come with it), and
 // `nbv --version` loads nothing but the version. Help and unknown commands load them all, so
 // commander can list them or suggest one. Adding a command is one line in COMMANDS.
-import { TOOL_VERSION } from '../engine/version.js';
+import { TOOL_VERSION } from '../history/version.js';
 import { EXIT_BAD_INPUT } from '../errors.js';
 import type { Command } from 'commander';
 

@@ -1,10 +1,10 @@
 // `nbv commit`: records the working file as it is now; the change is classified per node.
 import { NbvError } from '../errors.js';
 import type { DocumentDiff } from '../nbflow/index.js';
-import type { HistoryEntry } from './history.js';
-import { recordWorkingFile, requireWorkingFile, underLock } from './mutation.js';
-import type { Project } from './project.js';
-import { readWorkingFile, resolveWorkflow } from './workflows.js';
+import type { HistoryEntry } from '../history/history.js';
+import { recordWorkingFile, requireWorkingFile, underLock } from '../history/mutation.js';
+import type { Project } from '../history/project.js';
+import { readWorkingFile, resolveWorkflow } from '../history/workflows.js';
 
 export interface CommitOptions {
   workflow?: string;

@@ -3,10 +3,10 @@
 import { NbvError } from '../errors.js';
 import { diffDocuments, parseNbflow, type DocumentDiff, type ParsedNbflow } from '../nbflow/index.js';
 import { makePatch } from '../json/index.js';
-import { readState } from './history.js';
-import type { Project } from './project.js';
-import { resolveStateRef } from './resolveRef.js';
-import { readWorkingFile, resolveWorkflow, type WorkflowHead } from './workflows.js';
+import { readState } from '../history/history.js';
+import type { Project } from '../history/project.js';
+import { resolveStateRef } from '../history/resolveRef.js';
+import { readWorkingFile, resolveWorkflow, type WorkflowHead } from '../history/workflows.js';
 
 export interface DiffOptions {
   workflow?: string;

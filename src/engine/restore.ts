@@ -4,12 +4,12 @@
 import { parseNbflow, selectNodes, transplantCache, type DocumentDiff, type NodeSelector } from '../nbflow/index.js';
 import { preChangePath, PRE_CHANGE_LABEL } from '../backups/names.js';
 import { hashBlob } from '../store/index.js';
-import { readState, type HistoryEntry } from './history.js';
-import { saveUncommitted, underLock } from './mutation.js';
-import { operationTime, type Project } from './project.js';
-import { recordState } from './record.js';
-import { resolveStateRef } from './resolveRef.js';
-import { resolveWorkflow } from './workflows.js';
+import { readState, type HistoryEntry } from '../history/history.js';
+import { saveUncommitted, underLock } from '../history/mutation.js';
+import { operationTime, type Project } from '../history/project.js';
+import { recordState } from '../history/record.js';
+import { resolveStateRef } from '../history/resolveRef.js';
+import { resolveWorkflow } from '../history/workflows.js';
 
 export interface RestoreOptions {
   workflow?: string;

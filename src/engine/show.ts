@@ -1,12 +1,12 @@
 // `nbv show REF`: one recorded state: its operation, what it changed per node, and its patch.
 import { diffDocuments, type DocumentDiff } from '../nbflow/index.js';
-import { readEntry, readPatch, readState } from './history.js';
-import { logItem, type LogItem } from './log.js';
-import type { Project } from './project.js';
-import { parentDocument } from './record.js';
-import { resolveStateRef } from './resolveRef.js';
-import type { OpRecord } from './opRecord.js';
-import { resolveWorkflow } from './workflows.js';
+import { readEntry, readPatch, readState } from '../history/history.js';
+import { logItem, type LogItem } from '../history/logItems.js';
+import type { Project } from '../history/project.js';
+import { parentDocument } from '../history/record.js';
+import { resolveStateRef } from '../history/resolveRef.js';
+import type { OpRecord } from '../history/opRecord.js';
+import { resolveWorkflow } from '../history/workflows.js';
 
 export interface ShowOptions {
   workflow?: string;

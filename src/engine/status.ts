@@ -1,17 +1,17 @@
 // `nbv status`: where each workflow stands: unrecorded edits (classified per node), stale caches,
 // drift of the backups/ view, and what the seed's decision tables advise for the pending change.
 import { diffDocuments, parseNbflow, type NodeDiff } from '../nbflow/index.js';
-import { checkBackups } from '../backups/check.js';
-import { readEntry, readState } from './history.js';
-import type { Project } from './project.js';
-import { decide, type Decision } from './advice.js';
-import { analyzeCaches, staleNodes, type StaleNode } from './stale.js';
-import { expectedView } from '../backups/view.js';
+import { checkBackups } from '../history/backupsCheck.js';
+import { readEntry, readState } from '../history/history.js';
+import type { Project } from '../history/project.js';
+import { decide, type Decision } from '../history/advice.js';
+import { analyzeCaches, staleNodes, type StaleNode } from '../history/stale.js';
+import { expectedView } from '../history/backupsView.js';
 import { hashBlob } from '../store/index.js';
-import { operationTime } from './project.js';
-import { listWorkflowNames, loadWorkflow, readWorkingFile, resolveWorkflow } from './workflows.js';
+import { operationTime } from '../history/project.js';
+import { listWorkflowNames, loadWorkflow, readWorkingFile, resolveWorkflow } from '../history/workflows.js';
 
-export type { StaleNode } from './stale.js';
+export type { StaleNode } from '../history/stale.js';
 
 export interface StatusReport {
   workflow: string;

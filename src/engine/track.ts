@@ -7,12 +7,12 @@ import { isNbvError, NbvError } from '../errors.js';
 import { hashBlob } from '../store/index.js';
 import { parseLegacyName } from '../backups/legacyNames.js';
 import { parseNbflow, parseVersionedFileName, validateWorkflowName, versionLabel, type ParsedNbflow } from '../nbflow/index.js';
-import { baseName, branchRef, readEntry, walkEntries, type HistoryEntry } from './history.js';
-import { discoverLegacy, takeInHistory, type ImportedState, type ImportProgress, type SkippedFile } from './importLegacy.js';
-import { underLock } from './mutation.js';
-import type { InferredOp } from './opRecord.js';
-import { absolutePath, projectRelativePath, type Project } from './project.js';
-import { recordState } from './record.js';
+import { baseName, branchRef, readEntry, walkEntries, type HistoryEntry } from '../history/history.js';
+import { discoverLegacy, takeInHistory, type ImportedState, type ImportProgress, type SkippedFile } from '../history/importLegacy.js';
+import { underLock } from '../history/mutation.js';
+import type { InferredOp } from '../history/opRecord.js';
+import { absolutePath, projectRelativePath, type Project } from '../history/project.js';
+import { recordState } from '../history/record.js';
 import type { DocumentDiff } from '../nbflow/index.js';
 
 export interface TrackOptions {

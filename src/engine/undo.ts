@@ -4,12 +4,12 @@
 import { NbvError } from '../errors.js';
 import type { DocumentDiff } from '../nbflow/index.js';
 import { preChangePath, PRE_CHANGE_LABEL } from '../backups/names.js';
-import { readEntry, readState, type HistoryEntry } from './history.js';
-import { newestEntry, type RowVisitor } from './historyIndex.js';
-import { saveUncommitted, underLock } from './mutation.js';
-import { operationTime, type Project } from './project.js';
-import { recordState } from './record.js';
-import { resolveWorkflow, type WorkflowHead } from './workflows.js';
+import { readEntry, readState, type HistoryEntry } from '../history/history.js';
+import { newestEntry, type RowVisitor } from '../history/historyIndex.js';
+import { saveUncommitted, underLock } from '../history/mutation.js';
+import { operationTime, type Project } from '../history/project.js';
+import { recordState } from '../history/record.js';
+import { resolveWorkflow, type WorkflowHead } from '../history/workflows.js';
 
 export interface UndoOptions {
   workflow?: string;

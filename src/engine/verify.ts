@@ -6,13 +6,13 @@ import { HASH_MISMATCH, hashBlob } from '../store/index.js';
 import { parseNbflow, type NbflowDocument } from '../nbflow/index.js';
 import { applyPatchToClone, canonicalJson, sha256Hex } from '../json/index.js';
 import { isNbvError } from '../errors.js';
-import { checkBackups } from '../backups/check.js';
-import { checkLink } from './chain.js';
-import { momentFromIso } from './clock.js';
-import { branchRef, readEntry, readPatch, readStateBytes, versionTagPrefix, type HistoryEntry } from './history.js';
-import { JOURNAL_META } from './journal.js';
-import type { Project } from './project.js';
-import { listWorkflowNames } from './workflows.js';
+import { checkBackups } from '../history/backupsCheck.js';
+import { checkLink } from '../history/chain.js';
+import { momentFromIso } from '../history/clock.js';
+import { branchRef, readEntry, readPatch, readStateBytes, versionTagPrefix, type HistoryEntry } from '../history/history.js';
+import { JOURNAL_META } from '../history/journal.js';
+import type { Project } from '../history/project.js';
+import { listWorkflowNames } from '../history/workflows.js';
 
 export interface VerifyProblem {
   workflow: string | null;

@@ -2,13 +2,13 @@
 // other byte of the file stays as it was. The pre-wipe state is a commit and a backups/ file.
 import { parseNbflow, selectNodes, wipeCache, type NodeRef, type NodeSelector } from '../nbflow/index.js';
 import { preChangePath, PRE_CHANGE_LABEL } from '../backups/names.js';
-import { bumpLocked, type BumpResult } from './bump.js';
-import { readState, readStateBytes, type HistoryEntry } from './history.js';
-import { saveUncommitted, underLock } from './mutation.js';
-import { operationTime, type Project } from './project.js';
-import { recordState } from './record.js';
-import { loadWorkflow, readWorkingFile, resolveWorkflow } from './workflows.js';
-import { staleSelector } from './stale.js';
+import { recordBump, type BumpResult } from '../history/bumpState.js';
+import { readState, readStateBytes, type HistoryEntry } from '../history/history.js';
+import { saveUncommitted, underLock } from '../history/mutation.js';
+import { operationTime, type Project } from '../history/project.js';
+import { recordState } from '../history/record.js';
+import { loadWorkflow, readWorkingFile, resolveWorkflow } from '../history/workflows.js';
+import { staleSelector } from '../history/stale.js';
 
 export interface WipeOptions {
   workflow?: string;
@@ -80,7 +80,7 @@ export async function wipe(project: Project, options: WipeOptions): Promise<Wipe
     // With --bump, unrecorded edits go into the new version (as 'nbv bump' does), so the old
     // version stays as it was recorded: consistent inputs and cache, e.g. the old avatar URL.
     const saved = options.bump ? { workflow: named, savedCommit: null } : await saveUncommitted(project, named.name, 'wipe');
-    const bumped = options.bump ? await bumpLocked(project, named.name, options.message ?? 'clean run: new version before wiping') : null;
+    const bumped = options.bump ? await recordBump(project, named.name, options.message ?? 'clean run: new version before wiping') : null;
     const wf = bumped ? await loadWorkflow(project, named.name) : saved.workflow;
     const parsed = await readState(project, wf.head);
     const edit = wipeCache(parsed, plan.selected.map((n) => n.id), project.config);

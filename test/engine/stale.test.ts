@@ -19,9 +19,9 @@ import {
   type Project,
   type StatusReport,
 } from '../../src/index.js';
-import { readEntry, walkEntries } from '../../src/engine/history.js';
-import { decide, type AdviceContext, type Decision } from '../../src/engine/advice.js';
-import type { CacheReport, CacheState } from '../../src/engine/stale.js';
+import { readEntry, walkEntries } from '../../src/history/history.js';
+import { decide, type AdviceContext, type Decision } from '../../src/history/advice.js';
+import type { CacheReport, CacheState } from '../../src/history/stale.js';
 import { SAMPLE_DIR, git, removeDir, tempDir, TEST_ENV } from '../helpers/cli.js';
 
 const FILE = 'XYZG3-V0-3.nbflow';

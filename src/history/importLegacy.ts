@@ -7,7 +7,7 @@ import { isNbvError } from '../errors.js';
 import { hashBlob } from '../store/index.js';
 import { diffDocuments, MAX_NBFLOW_BYTES, parseNbflow, parseVersionedFileName, versionLabel, type DocumentDiff, type NbflowDocument, type ParsedNbflow } from '../nbflow/index.js';
 import { backupsDirFor } from '../backups/names.js';
-import { viewIndex } from '../backups/view.js';
+import { viewIndex } from './backupsView.js';
 import { isUnplaceable, orderLegacyFiles, parseLegacyName, type LegacyName, type OrderableFile } from '../backups/legacyNames.js';
 import { momentAt, momentFromIso, type Moment } from './clock.js';
 import type { HistoryEntry } from './history.js';

@@ -2,10 +2,10 @@
 // know are reported, never deleted: they may be the only copy of something.
 import fs from 'node:fs/promises';
 import { hashBlob } from '../store/index.js';
-import { absolutePath, type Project } from '../engine/project.js';
-import { listWorkflowNames, loadWorkflow } from '../engine/workflows.js';
-import { BACKUPS_DIR, backupsDirFor } from './names.js';
-import { expectedView, type ViewFile } from './view.js';
+import { absolutePath, type Project } from './project.js';
+import { listWorkflowNames, loadWorkflow } from './workflows.js';
+import { BACKUPS_DIR, backupsDirFor } from '../backups/names.js';
+import { expectedView, type ViewFile } from './backupsView.js';
 
 export interface AlteredFile extends ViewFile {
   actualBlob: string;

@@ -2,7 +2,7 @@
 // or dropping whatever a crash interrupted, and with the user's unsaved work recorded first.
 import { NbvError } from '../errors.js';
 import { parseNbflow } from '../nbflow/index.js';
-import { autoGc } from './gc.js';
+import { autoGc } from './packing.js';
 import { recoverJournal } from './journal.js';
 import { recordState, type RecordResult } from './record.js';
 import type { OpRecord } from './opRecord.js';

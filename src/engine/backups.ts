@@ -1,12 +1,15 @@
-// `nbv backups sync`: rebuilds the view from history. A deleted backup comes back; an edited one
+// `nbv backups sync | check`: the view rebuilt from history, or checked against it.
+// sync: A deleted backup comes back; an edited one
 // comes back too, after its edited bytes are kept under .nbv/displaced/ (nothing is ever lost).
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../store/index.js';
-import { underLock } from '../engine/mutation.js';
-import { absolutePath, operationTime, type Project } from '../engine/project.js';
-import { materializeFile } from '../engine/journal.js';
-import { checkBackups, type ViewCheck } from './check.js';
+import { underLock } from '../history/mutation.js';
+import { absolutePath, operationTime, type Project } from '../history/project.js';
+import { materializeFile } from '../history/journal.js';
+import { checkBackups, type ViewCheck } from '../history/backupsCheck.js';
+
+export { checkBackups, type ViewCheck };
 
 export interface SyncResult {
   before: ViewCheck;

@@ -8,9 +8,9 @@
 // every file listed for it is still right: only the newer commits are read. Anything else (a
 // rewritten branch, a damaged cache) falls back to the full walk. `verify` never uses the cache.
 import { z } from 'zod';
-import { listWorkflowNames, loadWorkflow } from '../engine/workflows.js';
-import { readEntry, walkEntries } from '../engine/history.js';
-import type { Project } from '../engine/project.js';
+import { listWorkflowNames, loadWorkflow } from './workflows.js';
+import { readEntry, walkEntries } from './history.js';
+import type { Project } from './project.js';
 
 export interface ViewFile {
   path: string;

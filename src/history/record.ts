@@ -5,7 +5,7 @@ import { hashBlob } from '../store/index.js';
 import { diffDocuments, type DocumentDiff, type NbflowDocument, type ParsedNbflow } from '../nbflow/index.js';
 import { makePatch, sha256Hex } from '../json/index.js';
 import { alternativePath } from '../backups/names.js';
-import { viewIndex } from '../backups/view.js';
+import { viewIndex } from './backupsView.js';
 import { absolutePath, operationAuthor, operationTime, type Project } from './project.js';
 import { branchRef, baseName, readEntry, readState, OP_FILE, PATCH_FILE, versionTagName, versionTagRef, type HistoryEntry } from './history.js';
 import { encodeOpRecord, OP_RECORD_FORMAT, type OpKind, type OpRecord, type ViewEntry } from './opRecord.js';

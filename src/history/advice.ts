@@ -3,8 +3,8 @@
 // Each decision names its table row and the command that carries it out. docs/staleness.md lists
 // the rows and how each is recognised.
 import type { StaleReason } from '../nbflow/index.js';
-import type { CacheReport } from './stale.js';
-import type { StatusReport } from './status.js';
+import type { CacheReport, StaleNode } from './stale.js';
+import type { NodeDiff } from '../nbflow/index.js';
 
 /** Rows of the seed's tables (and of its "when wiping is excessive" list), as stable ids. */
 export type AdviceRow =
@@ -46,23 +46,34 @@ export interface AdviceContext {
 /** Caches made longer ago than this may point at outputs an R2 clean-up removed. */
 export const OLD_CACHE_DAYS = 30;
 
-const has = (report: StatusReport, kind: string) => report.changes.some((n) => n.changes.some((c) => c.kind === kind));
+/** What the decision tables read of a workflow's status. */
+export interface AdviceInput {
+  file: string;
+  version: string;
+  uncommitted: boolean;
+  missing: boolean;
+  changes: NodeDiff[];
+  stale: StaleNode[];
+  backups: { ok: boolean; missing: string[]; altered: string[]; unknown: string[] };
+}
+
+const has = (report: AdviceInput, kind: string) => report.changes.some((n) => n.changes.some((c) => c.kind === kind));
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-function staleWith(report: StatusReport, test: (r: StaleReason) => boolean): string[] {
+function staleWith(report: AdviceInput, test: (r: StaleReason) => boolean): string[] {
   return report.stale.filter((s) => s.reasons.some((r) => test(r as StaleReason))).map((s) => s.node);
 }
 
 const isReference = (r: StaleReason) => r.code === 'reference-url-changed' || r.code === 'upstream-changed';
 
 /** Whether the stale caches were made in the version the workflow is at (no bump since). */
-function sameVersionAsCaches(report: StatusReport, ctx: AdviceContext): boolean {
+function sameVersionAsCaches(report: AdviceInput, ctx: AdviceContext): boolean {
   if (report.uncommitted || !ctx.cache) return true;
   const versions = ctx.cache.nodes.filter((n) => n.reasons.length > 0).map((n) => n.provenance?.version);
   return versions.some((v) => v === report.version || v === null || v === undefined);
 }
 
-export function decide(report: StatusReport, ctx: AdviceContext = {}): Decision[] {
+export function decide(report: AdviceInput, ctx: AdviceContext = {}): Decision[] {
   const out: Decision[] = [];
   const add = (row: AdviceRow, wipe: Decision['wipe'], bump: Decision['bump'], command: string | null, text: string) =>
     out.push({ row, wipe, bump, command, text });
@@ -156,8 +167,4 @@ function lastRunAge(ctx: AdviceContext): { days: number; date: string } | null {
   const newest = times.reduce((a, b) => (Date.parse(a) >= Date.parse(b) ? a : b));
   const days = Math.floor((Date.parse(ctx.now) - Date.parse(newest)) / 86_400_000);
   return days > OLD_CACHE_DAYS ? { days, date: newest.slice(0, 10) } : null;
-}
-
-export function adviceFor(report: StatusReport, ctx: AdviceContext = {}): string[] {
-  return decide(report, ctx).map((d) => d.text);
 }
