@@ -87,8 +87,24 @@ const configSchema = z
     }
   });
 
+/** The JSON pointer of the first key anywhere in `value` that names a prototype, or null. zod drops
+ * such keys of a record silently; a setting the user wrote must not vanish without a word. */
+function prototypeKey(value: unknown, at = ''): string | null {
+  if (value === null || typeof value !== 'object') return null;
+  for (const key of Object.keys(value)) {
+    if (UNSAFE_KEYS.has(key) && !Array.isArray(value)) return `${at}/${key}`;
+    const inner = prototypeKey((value as Record<string, unknown>)[key], `${at}/${key}`);
+    if (inner !== null) return inner;
+  }
+  return null;
+}
+
 /** `undefined` (no settings stored) gives the defaults. */
 export function parseConfig(value: unknown, file: string): NbflowConfig {
+  const unsafe = prototypeKey(value);
+  if (unsafe !== null) {
+    throw new NbvError('BAD_CONFIG', `${file}: invalid nbflow settings: ${unsafe}: '${unsafe.slice(unsafe.lastIndexOf('/') + 1)}' cannot be a setting name (it names the object's prototype)`, { file });
+  }
   const result = configSchema.safeParse(value === undefined ? {} : value);
   if (!result.success) {
     const first = result.error.issues[0];
