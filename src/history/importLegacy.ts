@@ -13,6 +13,7 @@ import { momentAt, momentFromIso, type Moment } from './clock.js';
 import type { HistoryEntry } from './history.js';
 import type { InferredOp } from './opRecord.js';
 import { projectFile, type Project } from './project.js';
+import { crashPoint } from './journal.js';
 import { recordState, type PendingSteps, type RecordResult } from './record.js';
 
 /** Where the paths read here come from, for the error when one leads out of the project. */
@@ -300,6 +301,7 @@ export async function takeInHistory(project: Project, target: TakeInInput): Prom
       ...(carry ? { carry } : {}),
     });
     carry = result.pending;
+    crashPoint('import-step');
     imported.push({ commit: result.entry.commit, version, date: moment.iso, inferred, paths });
     seen.add(group[0]!.blob);
     files += paths.length;

@@ -93,7 +93,7 @@ async function createMissingTags(project: Project, journal: Journal): Promise<vo
 
 /** Fault injection for the crash harness (test/reliability): NBV_CRASH_AT=<point> kills this
  * process at that point, so the windows between objects, ref and files are hit on purpose. */
-function crashPoint(point: string): void {
+export function crashPoint(point: string): void {
   if (process.env['NBV_CRASH_AT'] === point) process.kill(process.pid, 'SIGKILL');
 }
 
