@@ -95,7 +95,8 @@ describe('forged store: journals', () => {
   it.each(HOSTILE_PATHS)('a journal writing %j is refused; the next command writes nothing outside', async (hostile) => {
     const s = await trackedInParent();
     const before = s.outside();
-    const blob = hashBlob(new TextEncoder().encode('planted\n'));
+    // The planted bytes are in the store, so an nbv that trusted the path would write them.
+    const blob = await s.project.store.writeBlob(new TextEncoder().encode('planted\n'));
     await writeJournal(s, [{ path: hostile, blob, replaceable: [] }]);
     const project = await openProject(s.root, context);
     const err = await refusal(commit(project, { message: 'after the forgery' }));
@@ -128,7 +129,8 @@ describe('forged store: journals', () => {
     fs.mkdirSync(path.join(s.parent, 'elsewhere'));
     fs.symlinkSync(path.join(s.parent, 'elsewhere'), path.join(s.root, 'backups'));
     const before = s.outside();
-    await writeJournal(s, [{ path: 'backups/planted.nbflow', blob: hashBlob(new TextEncoder().encode('x')), replaceable: [] }]);
+    const blob = await s.project.store.writeBlob(new TextEncoder().encode('x'));
+    await writeJournal(s, [{ path: 'backups/planted.nbflow', blob, replaceable: [] }]);
     const err = await refusal(commit(await openProject(s.root, context), { message: 'x' }));
     expect(err.code).toBe('BAD_PATH');
     expect(s.outside()).toEqual(before);
