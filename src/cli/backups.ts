@@ -19,6 +19,7 @@ export function registerBackups(program: Command): void {
             ...check.missing.map((f) => `  missing  ${f.path}`),
             ...check.altered.map((f) => `  altered  ${f.path}`),
             ...check.unknown.map((p) => `  unknown  ${p} (not from history; left alone)`),
+            ...check.outside.map((p) => `  outside  ${p}`),
             check.missing.length + check.altered.length ? `'nbv backups sync' rebuilds the view.` : null,
           ]);
         }

@@ -11,7 +11,7 @@ import { baseName, branchRef, readEntry, walkEntries, type HistoryEntry } from '
 import { discoverLegacy, takeInHistory, type ImportedState, type ImportProgress, type SkippedFile } from '../history/importLegacy.js';
 import { underLock } from '../history/mutation.js';
 import type { InferredOp } from '../history/opRecord.js';
-import { absolutePath, projectRelativePath, type Project } from '../history/project.js';
+import { projectFile, projectRelativePath, type Project } from '../history/project.js';
 import { recordState } from '../history/record.js';
 import type { DocumentDiff } from '../nbflow/index.js';
 
@@ -64,7 +64,7 @@ export function identifyWorkflowFile(file: string): { workflow: string; version:
 async function readWorking(project: Project, file: string, userPath: string): Promise<ParsedNbflow> {
   let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array(await fs.readFile(absolutePath(project, file)));
+    bytes = new Uint8Array(await fs.readFile(await projectFile(project, file, 'the file to track')));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new NbvError(code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'IO', code === 'ENOENT' ? 'no such file' : (err as Error).message, {

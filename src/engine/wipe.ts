@@ -7,7 +7,7 @@ import { readState, readStateBytes, type HistoryEntry } from '../history/history
 import { saveUncommitted, underLock } from '../history/mutation.js';
 import { operationTime, type Project } from '../history/project.js';
 import { recordState } from '../history/record.js';
-import { loadWorkflow, readWorkingFile, resolveWorkflow } from '../history/workflows.js';
+import { readWorkingFile, resolveWorkflow } from '../history/workflows.js';
 import { staleSelector } from '../history/stale.js';
 
 export interface WipeOptions {
@@ -80,8 +80,10 @@ export async function wipe(project: Project, options: WipeOptions): Promise<Wipe
     // With --bump, unrecorded edits go into the new version (as 'nbv bump' does), so the old
     // version stays as it was recorded: consistent inputs and cache, e.g. the old avatar URL.
     const saved = options.bump ? { workflow: named, savedCommit: null } : await saveUncommitted(project, named.name, 'wipe');
-    const bumped = options.bump ? await recordBump(project, named.name, options.message ?? 'clean run: new version before wiping') : null;
-    const wf = bumped ? await loadWorkflow(project, named.name) : saved.workflow;
+    // The clean mode is one operation: the bump's commit is written but its ref move is left to
+    // the wipe's, so one journal covers both and a kill never leaves a bumped, unwiped version.
+    const bumped = options.bump ? await recordBump(project, named.name, options.message ?? 'clean run: new version before wiping', { deferRef: true }) : null;
+    const wf = bumped ? { ...named, head: bumped.entry } : saved.workflow;
     const parsed = await readState(project, wf.head);
     const edit = wipeCache(parsed, plan.selected.map((n) => n.id), project.config);
     const moment = operationTime(project);
@@ -97,13 +99,14 @@ export async function wipe(project: Project, options: WipeOptions): Promise<Wipe
       view: [{ path: preChangePath(wf.head.op.file, moment.date, PRE_CHANGE_LABEL.wipe), state: 'parent' }],
       writeWorkingFile: true,
       moment,
+      ...(bumped?.pending ? { carry: bumped.pending } : {}),
     });
     return {
       ...base,
       recorded: true,
       dryRun: false,
       savedCommit: saved.savedCommit,
-      bump: bumped,
+      bump: bumped === null ? null : (({ pending: _pending, ...rest }) => rest)(bumped),
       entry: result.entry,
       backup: result.view[0]?.path ?? null,
     };

@@ -6,8 +6,8 @@ import { parseNbflow, parseVersionLabel, type DocumentDiff } from '../nbflow/ind
 import { supersededPath } from '../backups/names.js';
 import { versionTagPrefix, type HistoryEntry } from './history.js';
 import { requireWorkingFile } from './mutation.js';
-import { absolutePath, type Project } from './project.js';
-import { recordState } from './record.js';
+import { projectFile, type Project } from './project.js';
+import { recordState, type PendingSteps } from './record.js';
 import { loadWorkflow, readWorkingFile, type WorkflowHead } from './workflows.js';
 
 export interface BumpResult {
@@ -17,6 +17,8 @@ export interface BumpResult {
   backup: string;
   entry: HistoryEntry;
   diff: DocumentDiff;
+  /** Set when asked to defer (wipe --bump): the ref move the caller's next step makes with its own. */
+  pending?: PendingSteps;
 }
 
 /** Version numbers are never reused: after an undone bump the next one skips the abandoned number. */
@@ -38,7 +40,7 @@ function bumpedFile(file: string, workflow: string, label: string): string {
 }
 
 /** The bump itself; the caller holds the lock. */
-export async function recordBump(project: Project, workflowName: string, message: string | undefined): Promise<BumpResult> {
+export async function recordBump(project: Project, workflowName: string, message: string | undefined, options: { deferRef?: boolean } = {}): Promise<BumpResult> {
   const wf = await loadWorkflow(project, workflowName);
   const working = await readWorkingFile(project, wf);
   requireWorkingFile(wf, working);
@@ -48,8 +50,9 @@ export async function recordBump(project: Project, workflowName: string, message
   const label = `V${next.major}-${next.minor}`;
   const oldFile = wf.head.op.file;
   const newFile = bumpedFile(oldFile, wf.name, label);
+  const newAbsolute = await projectFile(project, newFile, 'the bumped file name');
   try {
-    await fs.access(absolutePath(project, newFile));
+    await fs.access(newAbsolute);
     throw new NbvError('ALREADY_EXISTS', `a file is already there; move it away before bumping to ${label}`, { file: newFile });
   } catch (err) {
     if (err instanceof NbvError) throw err;
@@ -67,6 +70,7 @@ export async function recordBump(project: Project, workflowName: string, message
     view: [{ path: backup, state: 'parent' }],
     writeWorkingFile: true,
     retireFile: oldFile,
+    ...(options.deferRef ? { deferRef: true } : {}),
   });
   return {
     workflow: wf.name,
@@ -75,6 +79,7 @@ export async function recordBump(project: Project, workflowName: string, message
     backup: result.view[0]?.path ?? backup,
     entry: result.entry,
     diff: result.diff,
+    ...(result.pending ? { pending: result.pending } : {}),
   };
 }
 

@@ -6,8 +6,9 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { NbvError } from '../errors.js';
 import { hasErrnoCode, mkdirDurable, writeFileAtomic } from './atomicFile.js';
-import { assertFullOid, assertValidRefName, isFullOid } from './refNames.js';
+import { assertFullOid, assertValidRefName, isFullOid, refNameProblem } from './refNames.js';
 import type { RefEntry } from './types.js';
+import { assertFoldersInside } from './storeLayout.js';
 
 const MAX_SYMREF_DEPTH = 5;
 
@@ -53,6 +54,8 @@ export async function readPackedRefs(gitdir: string): Promise<Map<string, string
     const oid = line.slice(0, space);
     const ref = line.slice(space + 1).trimEnd();
     if (space < 0 || !isFullOid(oid) || ref === '') throw corrupt(`malformed packed-refs line: ${JSON.stringify(line)}`, file);
+    // A name git would refuse could lead a ref file out of refs/: the store is not one nbv wrote.
+    if (refNameProblem(ref) !== null) throw corrupt(`packed-refs names an invalid ref ${JSON.stringify(ref)} (${refNameProblem(ref)})`, file);
     refs.set(ref, oid);
   }
   return refs;
@@ -151,6 +154,8 @@ export async function updateRef(gitdir: string, ref: string, newOid: string, exp
     }
   }
   const file = refPath(gitdir, ref);
+  // A folder of refs/ that is a symlink out of the store is refused, not written through.
+  await assertFoldersInside(gitdir, [path.relative(gitdir, path.dirname(file)).split(path.sep).join('/')]);
   try {
     await mkdirDurable(path.dirname(file));
     await writeFileAtomic(file, `${newOid}\n`);
