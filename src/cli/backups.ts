@@ -32,10 +32,11 @@ export function registerBackups(program: Command): void {
     .action((opts: { json?: boolean }) =>
       withProject(program.opts<GlobalOptions>(), async (project) => {
         const result = await syncBackups(project);
-        if (opts.json) return printJson({ written: result.written, displaced: result.displaced, unknown: result.unknown });
+        if (opts.json) return printJson({ written: result.written, displaced: result.displaced, unknown: result.unknown, working: result.working });
         printLines([
           `${result.written.length} file(s) written, ${result.before.expected - result.written.length} already right`,
           ...result.written.map((p) => `  wrote    ${p}`),
+          ...result.working.map((p) => `  brought back the missing working file ${p}`),
           ...result.displaced.map((d) => `  kept your edited ${d.path} at ${d.keptAt}`),
           ...result.unknown.map((p) => `  unknown  ${p} (not from history; left alone)`),
         ]);

@@ -29,6 +29,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   audit: () => import('./audit.js').then((m) => m.registerAudit),
   plan: () => import('./plan.js').then((m) => m.registerPlan),
   reroll: () => import('./reroll.js').then((m) => m.registerReroll),
+  redo: () => import('./redo.js').then((m) => m.registerRedo),
+  untrack: () => import('./untrack.js').then((m) => m.registerUntrack),
 };
 
 // Global options that take a value: their value is not the command name.

@@ -33,6 +33,7 @@ export function registerRestore(program: Command): void {
           return printJson({
             workflow: result.workflow,
             recorded: result.recorded,
+            broughtBack: result.broughtBack,
             reason: result.reason,
             from: result.from.commit,
             nodes: result.nodes,
@@ -42,6 +43,7 @@ export function registerRestore(program: Command): void {
             changes: result.diff,
           });
         }
+        if (result.broughtBack) return printLines([`Brought back ${result.reason!.replace(/ was missing; it is back as /, ' as ')} (${short(result.from.commit)}); nothing to record.`]);
         if (!result.recorded) return printLines([`Nothing to restore: ${result.reason}.`]);
         printLines([
           result.savedCommit ? `Recorded your unsaved changes first (commit ${short(result.savedCommit)}).` : null,

@@ -7,6 +7,14 @@ function describe(report: StatusReport): string[] {
   const state = report.missing ? 'MISSING' : report.uncommitted ? 'uncommitted changes' : 'clean';
   const lines = [`${report.workflow} ${report.version}: ${report.file} (${state}; head ${short(report.head)})`];
   if (report.uncommitted) lines.push(...describeDiff({ nodes: report.changes, other: report.otherChanges }));
+  if (report.handBump) {
+    const n = report.handBump.changes.length;
+    lines.push(`  next version saved by hand: ${report.handBump.file} (${report.handBump.version}; ${n === 0 ? 'same content as the head' : `${n} node${n === 1 ? '' : 's'} changed against the head`})`);
+  }
+  for (const r of report.retired) {
+    const n = r.changes.length;
+    lines.push(`  edits saved into a retired file: ${r.file} (${n} node${n === 1 ? '' : 's'} changed against ${r.version}${r.against ? ` ${short(r.against)}` : ''})`);
+  }
   for (const stale of report.stale) lines.push(`  stale ${stale.node} (${stale.tab}): ${stale.reasons.map((r) => `${r.code} ${r.detail}`).join('; ')}`);
   const { backups } = report;
   for (const p of backups.missing) lines.push(`  backups: missing ${p}`);

@@ -7,6 +7,8 @@ export { bump, type BumpOptions, type BumpResult } from './bump.js';
 export { wipe, describeSummary, type WipeOptions, type WipeResult, type WipeSummary } from './wipe.js';
 export { restore, type RestoreOptions, type RestoreResult } from './restore.js';
 export { undo, type UndoOptions, type UndoResult } from './undo.js';
+export { redo, type RedoOptions, type RedoResult } from './redo.js';
+export { untrack, type UntrackOptions, type UntrackResult } from './untrack.js';
 export { log, type LogItem, type LogOptions } from './log.js';
 export { show, type ShowOptions, type ShowResult } from './show.js';
 export { diff, type DiffOptions, type DiffResult } from './diff.js';

@@ -9,6 +9,7 @@ import { analyzeCaches, staleNodes, type StaleNode } from '../history/stale.js';
 import { expectedView } from '../history/backupsView.js';
 import { hashBlob } from '../store/index.js';
 import { operationTime } from '../history/project.js';
+import { findStrayFiles } from '../history/strayFiles.js';
 import { listWorkflowNames, loadWorkflow, readWorkingFile, resolveWorkflow } from '../history/workflows.js';
 
 export type { StaleNode } from '../history/stale.js';
@@ -29,6 +30,12 @@ export interface StatusReport {
   /** The advice with the seed's table row each line comes from (docs/staleness.md). */
   decisions: Decision[];
   backups: { ok: boolean; missing: string[]; altered: string[]; unknown: string[] };
+  /** The next version saved by hand beside (or instead of) the working file: `commit` records it
+   * as the bump. */
+  handBump: { file: string; version: string; changes: NodeDiff[] } | null;
+  /** Working files a bump retired that hold edits history lacks, against their version's last
+   * recorded state: `commit` takes them in. */
+  retired: Array<{ file: string; version: string; against: string | null; changes: NodeDiff[] }>;
 }
 
 export interface StatusOptions {
@@ -68,7 +75,12 @@ async function statusOf(project: Project, name: string): Promise<StatusReport> {
     advice: [],
     decisions: [],
     backups,
+    handBump: null,
+    retired: [],
   };
+  const stray = await findStrayFiles(project, wf);
+  if (stray.handBump) report.handBump = { file: stray.handBump.file, version: stray.handBump.version, changes: stray.handBump.diff?.nodes ?? [] };
+  report.retired = stray.retired.map((r) => ({ file: r.file, version: r.version, against: r.base?.commit ?? null, changes: r.diff?.nodes ?? [] }));
   const cache = await analyzeCaches(project, name);
   report.stale = staleNodes(cache);
   const sameAsRecorded =

@@ -22,6 +22,8 @@ export type AdviceRow =
   | 'commit'
   | 'stale'
   | 'missing'
+  | 'hand-bump'
+  | 'retired-edit'
   | 'backups-drift';
 
 export interface Decision {
@@ -55,6 +57,10 @@ export interface AdviceInput {
   changes: NodeDiff[];
   stale: StaleNode[];
   backups: { ok: boolean; missing: string[]; altered: string[]; unknown: string[] };
+  /** The next version saved by hand (history/strayFiles.ts). */
+  handBump?: { file: string; version: string } | null;
+  /** Retired working files holding unrecorded edits. */
+  retired?: Array<{ file: string; version: string; changes: NodeDiff[] }>;
 }
 
 const has = (report: AdviceInput, kind: string) => report.changes.some((n) => n.changes.some((c) => c.kind === kind));
@@ -77,7 +83,19 @@ export function decide(report: AdviceInput, ctx: AdviceContext = {}): Decision[]
   const out: Decision[] = [];
   const add = (row: AdviceRow, wipe: Decision['wipe'], bump: Decision['bump'], command: string | null, text: string) =>
     out.push({ row, wipe, bump, command, text });
-  if (report.missing) add('missing', null, null, 'nbv restore HEAD', `${report.file} is missing: 'nbv restore HEAD' brings it back as recorded`);
+  if (report.handBump) {
+    add('hand-bump', null, 'yes', 'nbv commit',
+      `${report.handBump.file} is ${report.handBump.version}, saved by hand: 'nbv commit' records it as the bump ${report.version} -> ${report.handBump.version} (the old version goes to backups/)`);
+  } else if (report.missing) {
+    add('missing', null, null, 'nbv restore HEAD', `${report.file} is missing: 'nbv restore HEAD' brings it back as recorded`);
+  }
+  for (const r of report.retired ?? []) {
+    const what = r.changes.length ? `${plural(r.changes.length, 'node')} changed against ${r.version} as recorded` : `bytes history lacks`;
+    add('retired-edit', null, null, 'nbv commit',
+      report.uncommitted
+        ? `${r.file} (retired when ${r.version} was bumped) holds edits (${what}), and so does ${report.file}: keep the ones you want in ${report.file}, remove ${r.file}, 'nbv commit'`
+        : `${r.file} (retired when ${r.version} was bumped) holds edits (${what}): 'nbv commit' takes them into ${report.file}`);
+  }
 
   const reference = staleWith(report, (r) => isReference(r));
   const model = staleWith(report, (r) => r.code === 'model-changed');

@@ -106,7 +106,7 @@ async function perform(project: Project, op: OpKind, i: number): Promise<Array<s
     }
     case 'undo': {
       const r = await undo(project, { workflow: config.workflow, message });
-      return [r.savedCommit, r.entry.commit];
+      return [r.savedCommit, r.entry?.commit];
     }
   }
 }
