@@ -18,8 +18,8 @@ export function registerDiff(program: Command): void {
           ...(to === undefined ? {} : { to }),
         });
         if (opts.patch) return printJson(result.patch);
-        if (opts.json) return printJson({ workflow: result.workflow, from: result.from, to: result.to, ...result.diff });
-        printLines([`${result.workflow}: ${result.from.label} -> ${result.to.label}`, ...describeDiff(result.diff)]);
+        if (opts.json) return printJson({ workflow: result.workflow, from: result.from, to: result.to, ...result.diff, edges: result.edges });
+        printLines([`${result.workflow}: ${result.from.label} -> ${result.to.label}`, ...describeDiff(result.diff, Infinity, result.edges)]);
       }),
     );
 }

@@ -27,7 +27,7 @@ export function registerShow(program: Command): void {
           '',
           `    ${item.message.split('\n').join('\n    ')}`,
           '',
-          ...describeDiff(result.diff),
+          ...describeDiff(result.diff, Infinity, result.edges),
         ]);
       }),
     );

@@ -19,6 +19,7 @@ export { audit, auditToCsv, auditToJsonl, type AuditOptions, type AuditRecord, t
 export { listWorkflowNames, resolveWorkflow } from '../history/workflows.js';
 export type { HistoryEntry } from '../history/history.js';
 export type { OpRecord, OpKind } from '../history/opRecord.js';
+export { OP_KINDS } from '../history/opRecord.js';
 export { plan, estimateSeconds, type PlanOptions, type PlanResult, type PlanItem, type PlanReason } from './plan.js';
 export { reroll, type RerollOptions, type RerollResult } from './reroll.js';
 export { analyzeCaches, lookupProvenance, staleNodes, type CacheReport, type CacheState } from '../history/stale.js';
