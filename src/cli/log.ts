@@ -19,6 +19,7 @@ export function registerLog(program: Command): void {
   program
     .command('log [workflow]')
     .description('history, newest first')
+    .addHelpText('after', `\nExamples:\n  $ nbv log -n 10\n  $ nbv log --scene 03 --op wipe\n  $ nbv log --since 2.weeks.ago --author jane\n`)
     .option('--node <id>', 'only commits that touched this node (repeatable)', collect)
     .option('--scene <n>', 'only commits that touched this scene (repeatable)', collect)
     .option('--op <kind>', `only this operation: ${OP_KINDS.join(', ')} (repeatable)`, collect)

@@ -68,6 +68,7 @@ export function registerTrack(program: Command): void {
   program
     .command('track [file]')
     .description('start versioning a workflow file, taking in its hand-made backups/ history')
+    .addHelpText('after', `\nExamples:\n  $ nbv track XYZG3-V0-3.nbflow\n  $ nbv track --all\n  $ nbv track --unversioned "My Workflow.nbflow"\n`)
     .option('-m, --message <msg>', 'message of the commit of the working file')
     .option('--no-history', 'record only the working file; leave backups/ and copies out of history')
     .option('--all', 'track every workflow whose working file is in the current folder')

@@ -2,7 +2,7 @@
 // drift of the backups/ view, and what the seed's decision tables advise for the pending change.
 import { diffDocuments, parseNbflow, type NodeDiff } from '../nbflow/index.js';
 import { checkBackups } from '../history/backupsCheck.js';
-import { readEntry, readState } from '../history/history.js';
+import { readEntry, readState, type HistoryEntry } from '../history/history.js';
 import type { Project } from '../history/project.js';
 import { decide, type Decision } from '../history/advice.js';
 import { analyzeCaches, staleNodes, type StaleNode } from '../history/stale.js';
@@ -40,6 +40,13 @@ export interface StatusReport {
 
 export interface StatusOptions {
   workflow?: string;
+}
+
+/** The head changed the version, or is the wipe that `wipe --bump` recorded right after its bump. */
+async function bumpedWith(project: Project, head: HistoryEntry): Promise<boolean> {
+  if (head.parent === null) return false;
+  const parent = await readEntry(project, head.parent);
+  return parent.op.version !== head.op.version || (head.op.op === 'wipe' && parent.op.op === 'bump');
 }
 
 async function statusOf(project: Project, name: string): Promise<StatusReport> {
@@ -93,7 +100,7 @@ async function statusOf(project: Project, name: string): Promise<StatusReport> {
       version: op.version,
       ...(op.intent.ref ? { ref: op.intent.ref.slice(0, 7) } : {}),
       time: op.time,
-      bumped: wf.head.parent !== null && (await readEntry(project, wf.head.parent)).op.version !== op.version,
+      bumped: await bumpedWith(project, wf.head),
     },
     sameAsRecorded,
     now: operationTime(project).iso,
