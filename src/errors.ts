@@ -24,6 +24,7 @@ export type NbvErrorCode =
   | 'NOT_A_PROJECT'
   | 'ALREADY_EXISTS'
   | 'NOTHING_TO_DO'
+  | 'UNCOMMITTED_CHANGES' // a step that would replace edits the user has not recorded
   // the store and its neighbours
   | 'LOCKED' // another nbv holds the project lock past the wait
   | 'REF_CONFLICT' // compare-and-swap on a ref lost

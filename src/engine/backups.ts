@@ -9,6 +9,8 @@ import { operationTime, projectFile, type Project } from '../history/project.js'
 import { NbvError } from '../errors.js';
 import { materializeFile } from '../history/journal.js';
 import { checkBackups, type ViewCheck } from '../history/backupsCheck.js';
+import { findStrayFiles } from '../history/strayFiles.js';
+import { listWorkflowNames, loadWorkflow, readWorkingFile } from '../history/workflows.js';
 
 export { checkBackups, type ViewCheck };
 
@@ -18,6 +20,8 @@ export interface SyncResult {
   /** Edited backups: where their edited bytes were kept before the view's bytes came back. */
   displaced: Array<{ path: string; keptAt: string }>;
   unknown: string[];
+  /** Working files that were missing and were brought back as their head holds them. */
+  working: string[];
 }
 
 export async function syncBackups(project: Project): Promise<SyncResult> {
@@ -40,6 +44,14 @@ export async function syncBackups(project: Project): Promise<SyncResult> {
       const replaceable = 'actualBlob' in file ? [(file as { actualBlob: string }).actualBlob] : [];
       if (await materializeFile(project, { path: file.path, blob: file.blob, replaceable }, undefined, 'the backups/ view')) written.push(file.path);
     }
-    return { before, written, displaced, unknown: before.unknown };
+    // The working file is part of what history defines: a missing one comes back too (unless a
+    // later version was saved by hand in its place: that is for 'nbv commit' to record).
+    const working: string[] = [];
+    for (const name of await listWorkflowNames(project)) {
+      const wf = await loadWorkflow(project, name);
+      if ((await readWorkingFile(project, wf)).kind !== 'missing' || (await findStrayFiles(project, wf)).handBump) continue;
+      if (await materializeFile(project, { path: wf.head.op.file, blob: wf.head.fileBlob, replaceable: [] })) working.push(wf.head.op.file);
+    }
+    return { before, written, displaced, unknown: before.unknown, working };
   });
 }

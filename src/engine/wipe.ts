@@ -4,6 +4,7 @@ import { parseNbflow, selectNodes, wipeCache, type NodeRef, type NodeSelector } 
 import { preChangePath, PRE_CHANGE_LABEL } from '../backups/names.js';
 import { recordBump, type BumpResult } from '../history/bumpState.js';
 import { readState, readStateBytes, type HistoryEntry } from '../history/history.js';
+import { noteNoop } from '../history/opLog.js';
 import { saveUncommitted, underLock } from '../history/mutation.js';
 import { operationTime, type Project } from '../history/project.js';
 import { recordState } from '../history/record.js';
@@ -68,11 +69,13 @@ export async function wipe(project: Project, options: WipeOptions): Promise<Wipe
     const current = working.kind === 'missing' ? await readStateBytes(project, named.head) : working.bytes;
     const selector = options.stale ? await staleSelector(project, named.name, options.selector) : options.selector;
     if (selector === null) {
+      if (!options.dryRun) await noteNoop(project, named, 'wipe --stale: nothing to wipe', operationTime(project).iso);
       const none = { workflow: named.name, selected: [], wiped: [], summary: summarizeWipe([], []) };
       return { ...none, recorded: false, dryRun: options.dryRun ?? false, savedCommit: null, bump: null, entry: null, backup: null };
     }
     const plan = planWipe(project, parseNbflow(current, named.head.op.file), selector);
     const base = { workflow: named.name, selected: plan.selected, wiped: plan.wiped, summary: plan.summary };
+    if (!options.dryRun && plan.wiped.length === 0) await noteNoop(project, named, 'wipe: nothing to wipe', operationTime(project).iso);
     if (options.dryRun || plan.wiped.length === 0) {
       return { ...base, recorded: false, dryRun: options.dryRun ?? false, savedCommit: null, bump: null, entry: null, backup: null };
     }

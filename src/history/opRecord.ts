@@ -17,7 +17,7 @@ export const storedPathSchema = z
 
 export const OP_RECORD_FORMAT = 'nbv-op/1';
 
-export const OP_KINDS = ['track', 'commit', 'wipe', 'bump', 'restore', 'undo', 'import', 'reroll'] as const;
+export const OP_KINDS = ['track', 'commit', 'wipe', 'bump', 'restore', 'undo', 'import', 'reroll', 'redo'] as const;
 export type OpKind = (typeof OP_KINDS)[number];
 
 /** What an imported step most likely was (a hand-kept folder records no operations). */

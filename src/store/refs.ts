@@ -166,3 +166,21 @@ export async function updateRef(gitdir: string, ref: string, newOid: string, exp
     throw ioError(`cannot write ref ${ref}`, file, err);
   }
 }
+
+/**
+ * Removes loose ref `ref` if it holds `expectedOld`. THE CALLER MUST HOLD THE PROJECT LOCK.
+ * A ref kept only in packed-refs is refused (nbv never packs refs; a store packed by git is left
+ * as git made it).
+ */
+export async function deleteRef(gitdir: string, ref: string, expectedOld: string): Promise<void> {
+  assertValidRefName(ref);
+  assertFullOid(expectedOld, 'expected object id');
+  await assertRefAt(gitdir, ref, expectedOld);
+  const file = refPath(gitdir, ref);
+  try {
+    await fsp.unlink(file);
+  } catch (err) {
+    if (hasErrnoCode(err, 'ENOENT')) throw new NbvError('REF_CONFLICT', `ref ${ref} is packed by git; 'git --git-dir=.nbv pack-refs' made it so and nbv leaves it`, { details: { ref } });
+    throw ioError(`cannot remove ref ${ref}`, file, err);
+  }
+}
