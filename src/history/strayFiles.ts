@@ -8,7 +8,7 @@ import { hashBlob } from '../store/index.js';
 import { compareVersions, diffDocuments, parseNbflow, parseVersionedFileName, parseVersionLabel, versionLabel, type DocumentDiff, type ParsedNbflow } from '../nbflow/index.js';
 import { readState, type HistoryEntry } from './history.js';
 import { newestEntry } from './historyIndex.js';
-import { absolutePath, type Project } from './project.js';
+import { projectFile, type Project } from './project.js';
 import type { WorkflowHead } from './workflows.js';
 
 export interface StrayFile {
@@ -36,7 +36,7 @@ const dirOf = (file: string) => (file.includes('/') ? file.slice(0, file.lastInd
 
 async function listDir(project: Project, dir: string): Promise<string[]> {
   try {
-    return await fs.readdir(absolutePath(project, dir || '.'));
+    return await fs.readdir(dir === '' ? project.root : await projectFile(project, dir.slice(0, -1), 'the working file'));
   } catch {
     return [];
   }
@@ -44,9 +44,10 @@ async function listDir(project: Project, dir: string): Promise<string[]> {
 
 async function readCandidate(project: Project, file: string): Promise<ParsedNbflow | { problem: string } | null> {
   try {
-    const stat = await fs.lstat(absolutePath(project, file));
+    const where = await projectFile(project, file, 'a workflow file');
+    const stat = await fs.lstat(where);
     if (!stat.isFile()) return null;
-    return parseNbflow(new Uint8Array(await fs.readFile(absolutePath(project, file))), file);
+    return parseNbflow(new Uint8Array(await fs.readFile(where)), file);
   } catch (err) {
     if (isNbvError(err)) return { problem: err.message };
     return null;
