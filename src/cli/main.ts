@@ -29,6 +29,10 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   audit: () => import('./audit.js').then((m) => m.registerAudit),
   plan: () => import('./plan.js').then((m) => m.registerPlan),
   reroll: () => import('./reroll.js').then((m) => m.registerReroll),
+  'git-setup': () => import('./gitSetup.js').then((m) => m.registerGitSetup),
+  'git-diff': () => import('./gitDiff.js').then((m) => m.registerGitDiff),
+  'git-textconv': () => import('./gitDiff.js').then((m) => m.registerGitTextconv),
+  'merge-driver': () => import('./mergeDriver.js').then((m) => m.registerMergeDriver),
 };
 
 // Global options that take a value: their value is not the command name.
