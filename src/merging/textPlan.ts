@@ -1,47 +1,14 @@
-// The merge's edits as byte splices of OUR text. Only the spans the edits name are read (one
-// strict scan of each side, recording just those spans), and only those bytes change: a replaced
+// The merge's edits as byte splices of OUR text. Only the spans the edits name are found (a walk
+// down each side's already-validated text, locate.ts), and only those bytes change: a replaced
 // value, a removed member with the separator before it, an inserted member written in our layout
 // after its predecessor. A container that ends up empty, or was empty, is rewritten whole.
 
-import { strictParseJson, type Span } from '../json/strictParse.js';
+import type { Span } from '../json/strictParse.js';
 import { toPointer, type PathToken } from '../json/pointer.js';
 import { memberStyle, type TextEdit } from '../nbflow/textEdits.js';
 import { layoutOf, lineIndent, relayout, type Layout } from './layout.js';
+import { locateSpans, PathTrie } from './locate.js';
 import type { MergeEdit } from './merge3.js';
-
-/** Paths whose spans a scan records: a node marks itself, its children, or both. */
-class PathTrie {
-  private readonly children = new Map<string, PathTrie>();
-  self = false;
-  kids = false;
-
-  at(path: readonly PathToken[]): PathTrie {
-    let node: PathTrie = this;
-    for (const token of path) {
-      const key = String(token);
-      let next = node.children.get(key);
-      if (next === undefined) node.children.set(key, (next = new PathTrie()));
-      node = next;
-    }
-    return node;
-  }
-
-  wants(path: readonly PathToken[]): boolean {
-    let node: PathTrie = this;
-    const last = path.length - 1;
-    for (let i = 0; i <= last; i++) {
-      if (i === last && node.kids) return true;
-      const next = node.children.get(String(path[i]));
-      if (next === undefined) return false;
-      node = next;
-    }
-    return node.self;
-  }
-}
-
-function spansOf(text: string, file: string, trie: PathTrie): Map<string, Span> {
-  return strictParseJson(text, file, { spanOf: (path) => trie.wants(path) }).spans;
-}
 
 function spanAt(spans: Map<string, Span>, path: readonly PathToken[]): Span {
   const span = spans.get(toPointer(path));
@@ -92,8 +59,8 @@ export function planTextEdits(sides: TextSides, edits: readonly MergeEdit[]): Te
     containers.set(pointer, group);
   }
   if (edits.length === 0) return [];
-  const oursSpans = spansOf(oursText, sides.oursFile, oursTrie);
-  const theirsSpans = spansOf(theirsText, sides.theirsFile, theirsTrie);
+  const oursSpans = locateSpans(oursText, oursTrie);
+  const theirsSpans = locateSpans(theirsText, theirsTrie);
   const layout = layoutOf(oursText);
   const theirsRaw = (path: readonly PathToken[]) => {
     const span = spanAt(theirsSpans, path);
