@@ -13,9 +13,11 @@ const PROMPT_CONTEXT = 60;
 
 export function registerGitDiff(program: Command): void {
   program
-    .command('git-diff <path> <old-file> <old-hex> <old-mode> <new-file> <new-hex> <new-mode>')
+    .command('git-diff <path> [old-file] [old-hex] [old-mode] [new-file] [new-hex] [new-mode]')
     .description("git's diff driver for .nbflow files (set up by 'nbv git-setup')")
-    .action(async (file: string, oldFile: string, _oldHex: string, _oldMode: string, newFile: string) => {
+    .action(async (file: string, oldFile: string | undefined, _oldHex: string, _oldMode: string, newFile: string | undefined) => {
+      // git passes the path alone for an unmerged path (during a merge that stopped on conflicts).
+      if (oldFile === undefined || newFile === undefined) return printLines([`* Unmerged path ${file}`]);
       try {
         const result = await gitDiff({ path: file, oldFile, newFile, cwd: process.cwd() });
         const lines = [`diff --nbflow a/${file} b/${file}${result.status === 'modified' ? '' : ` (${result.status})`}`];

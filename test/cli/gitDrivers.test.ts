@@ -95,6 +95,11 @@ describe('git merge with the nbflow driver', () => {
     expect(() => parseNbflow(merged, FILE)).not.toThrow();
     // ours at the conflict, the other side's non-conflicting change taken
     expect(merged.toString('utf8')).toBe(expectedWipe(ours, [['vid-s05', '_savedClips']]));
+    // git diff still works while the path is unmerged (a combined diff of the outlines)
+    const diff = git(dir, 'diff');
+    expect(diff.status, diff.stderr).toBe(0);
+    expect(diff.stdout).toContain(`diff --cc ${FILE}`);
+    expect(nbv(dir, 'git-diff', FILE)).toMatchObject({ status: 0, stdout: `* Unmerged path ${FILE}\n` });
   });
 
   it('leaves git line merge and names the side when one side is not an .nbflow', () => {
