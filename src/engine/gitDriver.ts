@@ -103,7 +103,8 @@ export async function mergeDriver(input: MergeDriverInput): Promise<MergeDriverR
   const [base, ours, theirs] = await Promise.all([readSide(input.base), readSide(input.ours), readSide(input.theirs)]);
   let result: NbflowMergeResult;
   try {
-    result = mergeNbflow(base ?? new Uint8Array(), ours ?? new Uint8Array(), theirs ?? new Uint8Array(), config, {
+    // git gives an empty base when both sides added the file: there is no common state.
+    result = mergeNbflow(base === null || base.length === 0 ? null : base, ours ?? new Uint8Array(), theirs ?? new Uint8Array(), config, {
       labels: { base: input.path, ours: input.path, theirs: input.path },
     });
   } catch (err) {

@@ -106,13 +106,14 @@ function unchanged(ours: ParsedNbflow): NbflowMergeResult {
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(b);
 
 /**
- * Merges `theirs` into `ours` against their common state `base`. Nodes and tabs are matched by
+ * Merges `theirs` into `ours` against their common state `base` (null when there is none: both
+ * sides added the file, and every difference is a both-added one). Nodes and tabs are matched by
  * id, edges by (source, target); caches follow the merged node's generation inputs (`config`
  * says which fields are caches and inputs). A side that is not an .nbflow is an NbvError naming
  * the side (`details.side`). Conflicts keep ours and are listed; the result always parses.
  */
 export function mergeNbflow(
-  base: Uint8Array,
+  base: Uint8Array | null,
   ours: Uint8Array,
   theirs: Uint8Array,
   config: NbflowConfig = DEFAULT_CONFIG,
@@ -120,14 +121,15 @@ export function mergeNbflow(
 ): NbflowMergeResult {
   const oursParsed = parseSide(ours, 'ours', options);
   const theirsParsed = parseSide(theirs, 'theirs', options);
-  const baseParsed = parseSide(base, 'base', options);
-  if (sameBytes(ours, theirs) || sameBytes(base, theirs)) return unchanged(oursParsed);
+  // No base (both sides added the file): every difference is a both-added one.
+  const baseDoc = base === null ? undefined : parseSide(base, 'base', options).doc;
+  if (sameBytes(ours, theirs) || (base !== null && sameBytes(base, theirs))) return unchanged(oursParsed);
   // Our side made no change at all: the merge is their file, as git's own trivial merge would be.
-  if (sameBytes(base, ours)) return { ...unchanged(theirsParsed), taken: { ours: [], theirs: [{ tab: null, node: null, field: '', action: 'changed' }] } };
+  if (base !== null && sameBytes(base, ours)) return { ...unchanged(theirsParsed), taken: { ours: [], theirs: [{ tab: null, node: null, field: '', action: 'changed' }] } };
 
   const merge = new ThreeWayMerge(nbflowRules(config, oursParsed.doc));
-  const value = merge.mergeAt({ ours: [], theirs: [], steps: [], shape: [] }, baseParsed.doc, oursParsed.doc, theirsParsed.doc) as NbflowDocument;
-  const docs = { base: baseParsed.doc, ours: oursParsed.doc, theirs: theirsParsed.doc };
+  const value = merge.mergeAt({ ours: [], theirs: [], steps: [], shape: [] }, baseDoc, oursParsed.doc, theirsParsed.doc) as NbflowDocument;
+  const docs = { base: baseDoc ?? { tabs: [] }, ours: oursParsed.doc, theirs: theirsParsed.doc };
   const caches = mergeCaches(merge, docs, value, config);
 
   const textEdits = planTextEdits(

@@ -65,3 +65,13 @@ describe('merged bytes', () => {
     expect(result.merged.doc.tabs[0]!.nodes[0]!.data).toEqual({ prompt: 'o', seed: 1, model: 'NB2' });
   });
 });
+
+describe('merging without a base', () => {
+  it('merges two files both sides added: equal parts once, different values as both-added conflicts', () => {
+    const ours = doc('[{"id": "n", "type": "imageGen", "data": {"prompt": "o"}}]');
+    const theirs = doc('[{"id": "n", "type": "imageGen", "data": {"prompt": "t"}}, {"id": "m", "type": "note"}]');
+    const result = mergeNbflow(null, b(ours), b(theirs), DEFAULT_CONFIG);
+    expect(result.conflicts.map((c) => [c.node, c.field, c.reason])).toEqual([['n', '/data/prompt', 'both-added']]);
+    expect(result.merged.doc.tabs[0]!.nodes.map((n) => n.id)).toEqual(['n', 'm']);
+  });
+});
