@@ -133,7 +133,7 @@ export function mergeNbflow(
   const caches = mergeCaches(merge, docs, value, config);
 
   const textEdits = planTextEdits(
-    { oursText: oursParsed.text, oursFile: oursParsed.file, theirsText: theirsParsed.text, theirsFile: theirsParsed.file },
+    { oursText: oursParsed.text, theirsText: theirsParsed.text },
     merge.edits,
   );
   const bytes = textEdits.length === 0 ? ours : spliceBytes(oursParsed.text, ours, textEdits);

@@ -4,11 +4,13 @@
 // after its predecessor. A container that ends up empty, or was empty, is rewritten whole.
 
 import type { Span } from '../json/strictParse.js';
-import { toPointer, type PathToken } from '../json/pointer.js';
+import { decodePointerToken, toPointer, type PathToken } from '../json/pointer.js';
 import { memberStyle, type TextEdit } from '../nbflow/textEdits.js';
 import { layoutOf, lineIndent, relayout, type Layout } from './layout.js';
 import { locateSpans, PathTrie } from './locate.js';
 import type { MergeEdit } from './merge3.js';
+
+const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
 
 function spanAt(spans: Map<string, Span>, path: readonly PathToken[]): Span {
   const span = spans.get(toPointer(path));
@@ -27,16 +29,14 @@ function childrenOf(spans: Map<string, Span>, path: readonly PathToken[], contai
   const children: Child[] = [];
   for (const [pointer, span] of spans) {
     if (!pointer.startsWith(prefix) || pointer.indexOf('/', prefix.length) !== -1) continue;
-    if (span.start > container.start && span.end < container.end) children.push({ token: pointer.slice(prefix.length), span });
+    if (span.start > container.start && span.end < container.end) children.push({ token: decodePointerToken(pointer.slice(prefix.length)), span });
   }
   return children.sort((a, b) => a.span.start - b.span.start);
 }
 
 export interface TextSides {
   oursText: string;
-  oursFile: string;
   theirsText: string;
-  theirsFile: string;
 }
 
 export function planTextEdits(sides: TextSides, edits: readonly MergeEdit[]): TextEdit[] {
@@ -111,13 +111,23 @@ function containerEdits(
   const first = children[0]!;
   const leading = isObject ? (memberStyle(text, container)?.leading ?? '') : text.slice(container.start + 1, first.span.start);
   const indent = leading.includes('\n') ? leading.slice(leading.lastIndexOf('\n') + 1) : lineIndent(text, first.span.start);
+  // What follows a comma between members: the leading whitespace for a pretty-printed container,
+  // but in a one-line `{"a": 1, "b": 2}` the first member has none and the others one space.
+  const afterComma = (end: number) => {
+    let at = end;
+    while (text.charCodeAt(at) !== 44) at++;
+    const from = ++at;
+    while (at < container.end && isSpace(text.charCodeAt(at))) at++;
+    return { from, to: at };
+  };
+  const between = children.length >= 2 ? text.slice(afterComma(first.span.end).from, afterComma(first.span.end).to) : leading.includes('\n') ? leading : layout.colon.endsWith(' ') ? ' ' : '';
   const edits: TextEdit[] = [];
   for (const edit of inserts) {
     let after = edit.after === null ? -1 : indexOf(edit.after);
     while (after >= 0 && removed.has(after)) after--;
     const text = member(edit, indent);
-    if (after === -1) edits.push({ start: container.start + 1, end: container.start + 1, text: `${leading}${text},` });
-    else edits.push({ start: children[after]!.span.end, end: children[after]!.span.end, text: `,${leading}${text}` });
+    const at = after === -1 ? container.start + 1 + leading.length : children[after]!.span.end;
+    edits.push({ start: at, end: at, text: after === -1 ? `${text},${between}` : `,${between}${text}` });
   }
   for (let a = 0; a < children.length; a++) {
     if (!removed.has(a)) continue;
@@ -126,9 +136,9 @@ function containerEdits(
     if (a > 0) {
       edits.push({ start: children[a - 1]!.span.end, end: children[b]!.span.end, text: '' });
     } else {
-      let comma = children[b]!.span.end;
-      while (text.charCodeAt(comma) !== 44) comma++;
-      edits.push({ start: container.start + 1, end: comma + 1, text: '' });
+      // From after our first member's leading whitespace to the next kept member's key: the kept
+      // member then sits where the first one did, with the same leading whitespace.
+      edits.push({ start: container.start + 1 + leading.length, end: afterComma(children[b]!.span.end).to, text: '' });
     }
     a = b;
   }

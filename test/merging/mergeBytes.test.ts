@@ -75,3 +75,10 @@ describe('merging without a base', () => {
     expect(result.merged.doc.tabs[0]!.nodes.map((n) => n.id)).toEqual(['n', 'm']);
   });
 });
+
+it('removes and adds members whose keys need escaping in a pointer (a/b, ~x)', () => {
+  const base = '{"tabs": [], "settings": {"a/b": 1, "~x": 2, "keep": 3}}\n';
+  const theirs = '{"tabs": [], "settings": {"keep": 3, "c/d~": 4}}\n';
+  const ours = '{"tabs": [], "settings": {"a/b": 1, "~x": 2, "keep": 3}, "name": "o"}\n';
+  expect(merged(base, ours, theirs)).toBe('{"tabs": [], "settings": {"keep": 3, "c/d~": 4}, "name": "o"}\n');
+});
