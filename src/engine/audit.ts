@@ -2,13 +2,13 @@
 // workflow: who, when (with the zone), what was asked (intent, command line), which nodes it
 // touched and how big the patch was. Rendered as JSON Lines or CSV (RFC 4180) for spreadsheets
 // and log pipelines; the shapes are a contract like log --json (fields may be added, none renamed).
-import { branchRef, readPatch, walkEntries, type HistoryEntry } from './history.js';
-import { logItem, recordFilter, type LogItem, type LogOptions } from './log.js';
-import type { OpRecord } from './opRecord.js';
-import type { Project } from './project.js';
-import { listWorkflowNames, resolveWorkflow } from './workflows.js';
+import { branchRef, readPatch, walkEntries, type HistoryEntry } from '../history/history.js';
+import { logItem, recordFilter, type LogItem, type RecordFilterOptions } from '../history/logItems.js';
+import type { OpRecord } from '../history/opRecord.js';
+import { operationTime, type Project } from '../history/project.js';
+import { listWorkflowNames, resolveWorkflow } from '../history/workflows.js';
 
-export interface AuditOptions extends Pick<LogOptions, 'author' | 'since' | 'until' | 'ops'> {
+export interface AuditOptions extends RecordFilterOptions {
   /** One workflow; all of them when absent. */
   workflow?: string;
 }
@@ -57,7 +57,7 @@ async function recordOf(project: Project, entry: HistoryEntry): Promise<AuditRec
 }
 
 export async function audit(project: Project, options: AuditOptions = {}): Promise<AuditRecord[]> {
-  const keep = recordFilter(options);
+  const keep = recordFilter({ now: operationTime(project).iso, ...options });
   const names = options.workflow === undefined ? await listWorkflowNames(project) : [(await resolveWorkflow(project, options.workflow)).name];
   const records: Array<{ record: AuditRecord; at: number; order: number }> = [];
   for (const name of names) {

@@ -12,9 +12,9 @@
 import { NbvError } from '../errors.js';
 import { canonicalJson, contentHash, encodePointerToken, parsePointer } from '../json/index.js';
 import type { NbflowConfig } from '../nbflow/index.js';
-import { readEntry, type HistoryEntry } from './history.js';
-import type { Project } from './project.js';
-import { resolveWorkflow } from './workflows.js';
+import { readEntry, type HistoryEntry } from '../history/history.js';
+import type { Project } from '../history/project.js';
+import { resolveWorkflow } from '../history/workflows.js';
 
 export interface BlameOptions {
   workflow?: string;

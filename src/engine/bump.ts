@@ -1,91 +1,20 @@
 // `nbv bump`: V0-N -> V0-N+1. The last recorded state of V0-N becomes backups/NAME-V0-N.nbflow;
 // edits not yet recorded go into the new version, since "edited a prompt" is what a bump is for.
-import fs from 'node:fs/promises';
-import { NbvError } from '../errors.js';
-import { parseNbflow, parseVersionLabel, type DocumentDiff } from '../nbflow/index.js';
-import { supersededPath } from '../backups/names.js';
-import { versionTagPrefix, type HistoryEntry } from './history.js';
-import { requireWorkingFile, underLock } from './mutation.js';
-import { absolutePath, type Project } from './project.js';
-import { recordState } from './record.js';
-import { loadWorkflow, readWorkingFile, resolveWorkflow, type WorkflowHead } from './workflows.js';
+import { recordBump, type BumpResult } from '../history/bumpState.js';
+import { underLock } from '../history/mutation.js';
+import type { Project } from '../history/project.js';
+import { resolveWorkflow } from '../history/workflows.js';
+
+export type { BumpResult };
 
 export interface BumpOptions {
   workflow?: string;
   message?: string;
 }
 
-export interface BumpResult {
-  workflow: string;
-  from: { version: string; file: string };
-  to: { version: string; file: string };
-  backup: string;
-  entry: HistoryEntry;
-  diff: DocumentDiff;
-}
-
-/** Version numbers are never reused: after an undone bump the next one skips the abandoned number. */
-async function nextVersion(project: Project, wf: WorkflowHead): Promise<{ major: number; minor: number }> {
-  const current = parseVersionLabel(wf.head.op.version);
-  if (!current) throw new NbvError('CORRUPT_STORE', `head of ${wf.name} has version '${wf.head.op.version}'`, { exitStatus: 1 });
-  let highest = current.minor;
-  const prefix = versionTagPrefix(wf.name);
-  for (const tag of await project.store.listRefs(prefix)) {
-    const v = parseVersionLabel(tag.ref.slice(prefix.length));
-    if (v && v.major === current.major) highest = Math.max(highest, v.minor);
-  }
-  return { major: current.major, minor: highest + 1 };
-}
-
-function bumpedFile(file: string, workflow: string, label: string): string {
-  const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
-  return `${dir}${workflow}-${label}.nbflow`;
-}
-
-/** The bump itself, for callers that already hold the lock (wipe --bump). */
-export async function bumpLocked(project: Project, workflowName: string, message: string | undefined): Promise<BumpResult> {
-  const wf = await loadWorkflow(project, workflowName);
-  const working = await readWorkingFile(project, wf);
-  requireWorkingFile(wf, working);
-  const bytes = working.kind === 'missing' ? new Uint8Array() : working.bytes;
-  const parsed = parseNbflow(bytes, wf.head.op.file);
-  const next = await nextVersion(project, wf);
-  const label = `V${next.major}-${next.minor}`;
-  const oldFile = wf.head.op.file;
-  const newFile = bumpedFile(oldFile, wf.name, label);
-  try {
-    await fs.access(absolutePath(project, newFile));
-    throw new NbvError('ALREADY_EXISTS', `a file is already there; move it away before bumping to ${label}`, { file: newFile });
-  } catch (err) {
-    if (err instanceof NbvError) throw err;
-  }
-  const backup = supersededPath(oldFile);
-  const result = await recordState(project, {
-    workflow: wf.name,
-    parent: wf.head,
-    op: 'bump',
-    version: label,
-    file: newFile,
-    parsed,
-    message: message ?? `${wf.head.op.version} -> ${label}`,
-    intent: {},
-    view: [{ path: backup, state: 'parent' }],
-    writeWorkingFile: true,
-    retireFile: oldFile,
-  });
-  return {
-    workflow: wf.name,
-    from: { version: wf.head.op.version, file: oldFile },
-    to: { version: label, file: newFile },
-    backup: result.view[0]?.path ?? backup,
-    entry: result.entry,
-    diff: result.diff,
-  };
-}
-
 export async function bump(project: Project, options: BumpOptions): Promise<BumpResult> {
   return underLock(project, async () => {
     const wf = await resolveWorkflow(project, options.workflow);
-    return bumpLocked(project, wf.name, options.message);
+    return recordBump(project, wf.name, options.message);
   });
 }

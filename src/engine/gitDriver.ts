@@ -12,7 +12,7 @@ import { mergeNbflow, type NbflowMergeResult } from '../merging/index.js';
 import { DEFAULT_CONFIG, diffDocuments, diffEdges, parseNbflow, type DocumentDiff, type EdgeChange, type NbflowConfig, type NbflowDocument } from '../nbflow/index.js';
 import { outlineDocument } from '../nbflow/outline.js';
 import { writeFileAtomic } from '../store/index.js';
-import { openProject } from './project.js';
+import { openProject } from '../history/project.js';
 
 /** The settings of the nbv project holding `dir`, or the defaults when there is none. */
 export async function driverConfig(dir: string): Promise<NbflowConfig> {

@@ -2,8 +2,8 @@
 // long it would take. A node is regenerated when it has no cache, when its cache is stale, when a
 // re-roll was asked for it, or when a node upstream of it is regenerated (its inputs will change).
 import { DEFAULT_CONFIG, propagateDownstream, type EstimatesConfig, type NodeKind, type SecondsRange, type StaleReason } from '../nbflow/index.js';
-import type { Project } from './project.js';
-import { analyzeCaches, type CacheState } from './stale.js';
+import type { Project } from '../history/project.js';
+import { analyzeCaches, type CacheState } from '../history/stale.js';
 
 export type PlanReasonCode = 'no-cache' | 'stale' | 'reroll' | 'upstream';
 

@@ -5,11 +5,11 @@
 // it and `nbv plan` lists those nodes until a later commit changes their cache.
 import { NbvError } from '../errors.js';
 import { describeSelector, parseNbflow, selectNodes, type NodeRef, type NodeSelector } from '../nbflow/index.js';
-import { readState, type HistoryEntry } from './history.js';
-import { saveUncommitted, underLock } from './mutation.js';
-import type { Project } from './project.js';
-import { recordState } from './record.js';
-import { readWorkingFile, resolveWorkflow } from './workflows.js';
+import { readState, type HistoryEntry } from '../history/history.js';
+import { saveUncommitted, underLock } from '../history/mutation.js';
+import type { Project } from '../history/project.js';
+import { recordState } from '../history/record.js';
+import { readWorkingFile, resolveWorkflow } from '../history/workflows.js';
 
 export interface RerollOptions {
   workflow?: string;

@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bump, commit, log, openProject, wipe } from '../../src/index.js';
-import { historyIndexMeta } from '../../src/engine/historyIndex.js';
-import { decodeHistoryIndex } from '../../src/engine/historyIndexFormat.js';
+import { historyIndexMeta } from '../../src/history/historyIndex.js';
+import { decodeHistoryIndex } from '../../src/history/historyIndexFormat.js';
 import { git, initializedSampleFile, nbv, nbvOk, removeDir, snapshot, TEST_ENV } from '../helpers/cli.js';
 
 const dirs: string[] = [];

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blame, bump, commit, openProject, initProject, restore, track, wipe, type Project } from '../../src/index.js';
-import { readEntry, readStateBytes, walkEntries, type HistoryEntry } from '../../src/engine/history.js';
+import { readEntry, readStateBytes, walkEntries, type HistoryEntry } from '../../src/history/history.js';
 import { canonicalJson, contentHash } from '../../src/json/index.js';
 import { copyFixture, removeDir } from '../helpers/cli.js';
 

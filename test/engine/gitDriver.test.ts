@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gitDiff, gitTextconv, mergeDriver } from '../../src/engine/gitDriver.js';
-import { CONFIG_META, initProject } from '../../src/engine/project.js';
+import { CONFIG_META, initProject } from '../../src/history/project.js';
 import { DEFAULT_CONFIG } from '../../src/nbflow/config.js';
 
 let dir: string;

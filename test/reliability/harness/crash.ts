@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { commit } from '../../../src/index.js';
-import { recoverJournal } from '../../../src/engine/journal.js';
+import { recoverJournal } from '../../../src/history/journal.js';
 import { Rng } from '../../../fixtures/generator.js';
 import { blobOf, historyOf, leftoverTempFiles, open, storeProblems, trackedProject } from './project.js';
 import { editWorkflowText, parseAckLog, type AckLine, type DriverConfig } from './protocol.js';

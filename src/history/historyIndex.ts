@@ -38,26 +38,11 @@
 // search for the last undoable step (undo.ts) use it too.
 import { createHash } from 'node:crypto';
 import { readEntry, type HistoryEntry } from './history.js';
-import { decodeHistoryIndex, encodeHistoryIndex, sameRow } from './historyIndexFormat.js';
-import type { OpRecord } from './opRecord.js';
+import { decodeHistoryIndex, encodeHistoryIndex, sameRow, type IndexedOp, type IndexRow } from './historyIndexFormat.js';
 import type { Project } from './project.js';
 import type { WorkflowHead } from './workflows.js';
 
-/** What log and REF lookups read from an op record. */
-export type IndexedOp = Pick<OpRecord, 'op' | 'workflow' | 'version' | 'file' | 'message' | 'author' | 'time' | 'nodes' | 'changes' | 'view'> & {
-  intent: { undoes?: string };
-};
-
-/** One state of a branch, as the index keeps it: a HistoryEntry without the bulky parts. */
-export interface IndexRow {
-  commit: string;
-  parent: string | null;
-  treeFileName: string;
-  fileBlob: string;
-  opBlob: string;
-  patchBlob: string;
-  op: IndexedOp;
-}
+export type { IndexedOp, IndexRow };
 
 export interface ScanOptions {
   /** Use and refresh the index (default). `false` reads every commit and writes nothing. */

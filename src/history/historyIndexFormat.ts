@@ -18,8 +18,23 @@
 // decoded: any surprise makes the whole file worthless (null), never a wrong row.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { IndexedOp, IndexRow } from './historyIndex.js';
-import { OP_KINDS } from './opRecord.js';
+import { OP_KINDS, type OpRecord } from './opRecord.js';
+
+/** What log and REF lookups read from an op record. */
+export type IndexedOp = Pick<OpRecord, 'op' | 'workflow' | 'version' | 'file' | 'message' | 'author' | 'time' | 'nodes' | 'changes' | 'view'> & {
+  intent: { undoes?: string };
+};
+
+/** One state of a branch, as the index keeps it: a HistoryEntry without the bulky parts. */
+export interface IndexRow {
+  commit: string;
+  parent: string | null;
+  treeFileName: string;
+  fileBlob: string;
+  opBlob: string;
+  patchBlob: string;
+  op: IndexedOp;
+}
 
 export const HISTORY_INDEX_FORMAT = 'nbv-history/1';
 
