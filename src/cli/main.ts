@@ -32,6 +32,10 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   redo: () => import('./redo.js').then((m) => m.registerRedo),
   untrack: () => import('./untrack.js').then((m) => m.registerUntrack),
   completion: () => import('./completion.js').then((m) => m.registerCompletion),
+  'git-setup': () => import('./gitSetup.js').then((m) => m.registerGitSetup),
+  'git-diff': () => import('./gitDiff.js').then((m) => m.registerGitDiff),
+  'git-textconv': () => import('./gitDiff.js').then((m) => m.registerGitTextconv),
+  'merge-driver': () => import('./mergeDriver.js').then((m) => m.registerMergeDriver),
 };
 
 // Global options that take a value: their value is not the command name.
