@@ -23,3 +23,4 @@ export { analyzeCaches, lookupProvenance, staleNodes, type CacheReport, type Cac
 export type { Decision, AdviceRow } from '../history/advice.js';
 export { gc, type GcResult } from './gc.js';
 export { syncBackups, checkBackups, type SyncResult, type ViewCheck } from './backups.js';
+export { variants, type VariantsOptions, type VariantsResult, type NodeVariant, type NodeVariants } from './variants.js';

@@ -9,11 +9,16 @@ import { saveUncommitted, underLock } from '../history/mutation.js';
 import { operationTime, type Project } from '../history/project.js';
 import { recordState } from '../history/record.js';
 import { resolveStateRef } from '../history/resolveRef.js';
-import { resolveWorkflow } from '../history/workflows.js';
+import { readWorkingFile, resolveWorkflow } from '../history/workflows.js';
+import { nodeVariants, oneGenerationNode, variantSource } from '../history/nodeVariants.js';
+import { NbvError } from '../errors.js';
 
 export interface RestoreOptions {
   workflow?: string;
-  ref: string;
+  /** A REF (resolveRef.ts); optional only with `variant`. */
+  ref?: string;
+  /** Take K of the one selected node (`nbv variants`, 1 = newest): the ref is the commit holding it. */
+  variant?: number;
   /** Restore only these nodes' cache; absent or empty: the whole file. */
   selector?: NodeSelector;
   message?: string;
@@ -39,8 +44,12 @@ function hasSelector(selector: NodeSelector | undefined): selector is NodeSelect
 export async function restore(project: Project, options: RestoreOptions): Promise<RestoreResult> {
   return underLock(project, async () => {
     const named = await resolveWorkflow(project, options.workflow);
-    const source = await resolveStateRef(project, named, options.ref, options.cwd);
-    const partial = hasSelector(options.selector);
+    const picked = options.variant === undefined ? null : await pickVariant(project, named, options);
+    const ref = picked?.ref ?? options.ref;
+    if (ref === undefined) throw new NbvError('BAD_USAGE', 'restore needs a REF (or --node ID --variant K)');
+    const source = await resolveStateRef(project, named, ref, options.cwd);
+    const selector = picked?.selector ?? options.selector;
+    const partial = hasSelector(selector);
     const saved = await saveUncommitted(project, named.name, 'restore');
     const wf = saved.workflow;
     const file = wf.head.op.file;
@@ -50,7 +59,7 @@ export async function restore(project: Project, options: RestoreOptions): Promis
     let nodes: string[] = [];
     if (partial) {
       const current = await readState(project, wf.head);
-      const selected = selectNodes(current.doc, project.config, options.selector!, file);
+      const selected = selectNodes(current.doc, project.config, selector!, file);
       nodes = selected.map((n) => n.id);
       // Bytes nbv made by surgery on two recorded states: parsed strictly like any new state.
       parsed = parseNbflow(transplantCache(current, recorded, nodes, project.config).bytes, file);
@@ -58,12 +67,12 @@ export async function restore(project: Project, options: RestoreOptions): Promis
     const base = { workflow: wf.name, from: source, nodes, savedCommit: saved.savedCommit };
     const unchanged = hashBlob(parsed.bytes) === wf.head.fileBlob;
     if (unchanged) {
-      const what = partial ? `the cache of ${nodes.join(', ')} is already as in ${options.ref}` : `${file} already holds the state of ${options.ref}`;
+      const what = partial ? `the cache of ${nodes.join(', ')} is already as in ${picked?.label ?? ref}` : `${file} already holds the state of ${ref}`;
       return { ...base, recorded: false, reason: what, entry: null, backup: null, diff: null };
     }
 
     const moment = operationTime(project);
-    const label = `${options.ref} (${source.commit.slice(0, 7)})`;
+    const label = picked?.label ?? `${ref} (${source.commit.slice(0, 7)})`;
     const result = await recordState(project, {
       workflow: wf.name,
       parent: wf.head,
@@ -72,7 +81,7 @@ export async function restore(project: Project, options: RestoreOptions): Promis
       file,
       parsed: { ...parsed, file },
       message: options.message ?? (partial ? `restore cache of ${nodes.join(', ')} from ${label}` : `restore ${label}`),
-      intent: partial ? { ref: source.commit, selector: options.selector! } : { ref: source.commit },
+      intent: partial ? { ref: source.commit, selector: selector! } : { ref: source.commit },
       view: [{ path: preChangePath(file, moment.date, PRE_CHANGE_LABEL.restore), state: 'parent' }],
       writeWorkingFile: true,
       moment,
@@ -81,3 +90,16 @@ export async function restore(project: Project, options: RestoreOptions): Promis
   });
 }
 
+
+/** `--variant K`: the commit that holds take K of the one selected node. */
+async function pickVariant(project: Project, named: Awaited<ReturnType<typeof resolveWorkflow>>, options: RestoreOptions): Promise<{ ref: string; label: string; selector: NodeSelector }> {
+  const file = named.head.op.file;
+  if (options.ref !== undefined) throw new NbvError('BAD_USAGE', `give a REF or --variant K, not both`, { file });
+  if (!hasSelector(options.selector)) throw new NbvError('BAD_USAGE', `--variant needs the node: --node ID (or a --scene with one generation node)`, { file });
+  const working = await readWorkingFile(project, named);
+  const doc = working.kind === 'missing' ? (await readState(project, named.head)).doc : parseNbflow(working.bytes, file).doc;
+  const ids = selectNodes(doc, project.config, options.selector!, file).map((n) => n.id);
+  const node = oneGenerationNode(doc, project.config, ids, file);
+  const take = variantSource(await nodeVariants(project, named, node, doc), options.variant!, file);
+  return { ref: take.heldAt[0]!, selector: { nodes: [node] }, label: `take ${options.variant} of ${node} (made by ${take.madeBy.op} ${take.madeBy.commit.slice(0, 7)} on ${take.madeBy.date.slice(0, 10)})` };
+}
