@@ -29,6 +29,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   audit: () => import('./audit.js').then((m) => m.registerAudit),
   plan: () => import('./plan.js').then((m) => m.registerPlan),
   reroll: () => import('./reroll.js').then((m) => m.registerReroll),
+  run: () => import('./runner.js').then((m) => m.registerRun),
   variants: () => import('./variants.js').then((m) => m.registerVariants),
 };
 

@@ -6,6 +6,8 @@ import { printJson, printLines, withProject, type GlobalOptions } from './run.js
 function describe(report: StatusReport): string[] {
   const state = report.missing ? 'MISSING' : report.uncommitted ? 'uncommitted changes' : 'clean';
   const lines = [`${report.workflow} ${report.version}: ${report.file} (${state}; head ${short(report.head)})`];
+  if (report.watch) lines.push(`  watched: 'nbv watch' (pid ${report.watch.pid}, since ${report.watch.started}) records every save`);
+  if (report.running) lines.push(`  running: 'nbv run' (pid ${report.running.pid}, since ${report.running.started}) records its runner's results when it ends`);
   if (report.uncommitted) lines.push(...describeDiff({ nodes: report.changes, other: report.otherChanges }));
   for (const stale of report.stale) lines.push(`  stale ${stale.node} (${stale.tab}): ${stale.reasons.map((r) => `${r.code} ${r.detail}`).join('; ')}`);
   const { backups } = report;

@@ -19,6 +19,7 @@ export type { HistoryEntry } from '../history/history.js';
 export type { OpRecord, OpKind } from '../history/opRecord.js';
 export { plan, estimateSeconds, type PlanOptions, type PlanResult, type PlanItem, type PlanReason } from './plan.js';
 export { reroll, type RerollOptions, type RerollResult } from './reroll.js';
+export { run, type RunOptions, type RunResult, type RunStart } from './run.js';
 export { analyzeCaches, lookupProvenance, staleNodes, type CacheReport, type CacheState } from '../history/stale.js';
 export type { Decision, AdviceRow } from '../history/advice.js';
 export { gc, type GcResult } from './gc.js';

@@ -9,6 +9,7 @@ import { analyzeCaches, staleNodes, type StaleNode } from '../history/stale.js';
 import { expectedView } from '../history/backupsView.js';
 import { hashBlob } from '../store/index.js';
 import { operationTime } from '../history/project.js';
+import { liveMarkers, type LiveMarker } from '../history/liveMarkers.js';
 import { listWorkflowNames, loadWorkflow, readWorkingFile, resolveWorkflow } from '../history/workflows.js';
 
 export type { StaleNode } from '../history/stale.js';
@@ -29,11 +30,19 @@ export interface StatusReport {
   /** The advice with the seed's table row each line comes from (docs/staleness.md). */
   decisions: Decision[];
   backups: { ok: boolean; missing: string[]; altered: string[]; unknown: string[] };
+  /** A live `nbv watch` recording this workflow's saves, and a live `nbv run` of it. */
+  watch?: { pid: number; started: string } | null;
+  running?: { pid: number; started: string } | null;
 }
 
 export interface StatusOptions {
   workflow?: string;
 }
+
+const markerOf = (markers: LiveMarker[], kind: LiveMarker['kind'], name: string) => {
+  const m = markers.find((x) => x.kind === kind && (x.workflows.length === 0 || x.workflows.includes(name)));
+  return m ? { pid: m.pid, started: m.started } : null;
+};
 
 async function statusOf(project: Project, name: string): Promise<StatusReport> {
   const wf = await loadWorkflow(project, name);
@@ -68,7 +77,12 @@ async function statusOf(project: Project, name: string): Promise<StatusReport> {
     advice: [],
     decisions: [],
     backups,
+    watch: null,
+    running: null,
   };
+  const markers = await liveMarkers(project);
+  report.watch = markerOf(markers, 'watch', name);
+  report.running = markerOf(markers, 'run', name);
   const cache = await analyzeCaches(project, name);
   report.stale = staleNodes(cache);
   const sameAsRecorded =
@@ -82,6 +96,7 @@ async function statusOf(project: Project, name: string): Promise<StatusReport> {
       ...(op.intent.ref ? { ref: op.intent.ref.slice(0, 7) } : {}),
       time: op.time,
       bumped: wf.head.parent !== null && (await readEntry(project, wf.head.parent)).op.version !== op.version,
+      ...(op.intent.run ? { run: op.intent.run } : {}),
     },
     sameAsRecorded,
     now: operationTime(project).iso,
