@@ -30,6 +30,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   plan: () => import('./plan.js').then((m) => m.registerPlan),
   reroll: () => import('./reroll.js').then((m) => m.registerReroll),
   run: () => import('./runner.js').then((m) => m.registerRun),
+  watch: () => import('./watch.js').then((m) => m.registerWatch),
   variants: () => import('./variants.js').then((m) => m.registerVariants),
 };
 

@@ -20,6 +20,7 @@ export type { OpRecord, OpKind } from '../history/opRecord.js';
 export { plan, estimateSeconds, type PlanOptions, type PlanResult, type PlanItem, type PlanReason } from './plan.js';
 export { reroll, type RerollOptions, type RerollResult } from './reroll.js';
 export { run, type RunOptions, type RunResult, type RunStart } from './run.js';
+export { watch, type WatchOptions, type WatchHandle, type WatchRecord } from './watch.js';
 export { analyzeCaches, lookupProvenance, staleNodes, type CacheReport, type CacheState } from '../history/stale.js';
 export type { Decision, AdviceRow } from '../history/advice.js';
 export { gc, type GcResult } from './gc.js';
