@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { initProject, log, plan, reroll, run, status, track, type Project } from '../../src/index.js';
+import { decodeHistoryIndex } from '../../src/history/historyIndexFormat.js';
+import { historyIndexMeta } from '../../src/history/historyIndex.js';
 import { SAMPLE_DIR, REPO_ROOT, git, removeDir, tempDir, TEST_ENV } from '../helpers/cli.js';
 
 const FILE = 'XYZG3-V0-3.nbflow';
@@ -46,6 +48,11 @@ describe('run', () => {
     expect((await plan(project)).regenerate).toEqual([]);
     expect(leftovers(dir)).toEqual([]);
     expect((await log(project, { limit: 1 }))[0]!.op).toBe('run');
+    // The history index keeps run rows like any other (op kind `run` in its format).
+    await log(project);
+    const index = decodeHistoryIndex((await project.store.readMeta(historyIndexMeta('XYZG3')))!, 'XYZG3');
+    expect(index![0]!.op.op).toBe('run');
+    expect(index![0]!.op.nodes).toEqual(planned);
   });
 
   it('--clean is the seed clean mode in one step: one bump, one wipe, one run filling every node', async () => {
