@@ -113,10 +113,10 @@ async function alreadyTracked(project: Project, head: HistoryEntry, base: Unchan
 export async function track(project: Project, options: TrackOptions): Promise<TrackResult> {
   const file = await projectRelativePath(project, options.file);
   const { workflow, version } = identifyWorkflowFile(file);
+  const parsed = await readWorking(project, file, options.file);
   if (!parseVersionedFileName(baseName(file)) && !options.unversioned) {
     throw new NbvError('BAD_FILE_NAME', `has no version in its name (NAME-V0-N.nbflow): rename it, e.g. to '${workflow}-V0-1.nbflow', or 'nbv track --unversioned FILE' tracks it as ${workflow} V0-1`, { file: options.file });
   }
-  const parsed = await readWorking(project, file, options.file);
   const history = options.history ?? true;
   const message = options.message ?? `start tracking ${baseName(file)}`;
 
