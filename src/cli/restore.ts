@@ -48,6 +48,7 @@ export function registerRestore(program: Command): void {
             backup: result.backup,
             savedCommit: result.savedCommit,
             changes: result.diff,
+            staleRestored: result.staleRestored,
           });
         }
         if (result.broughtBack) return printLines([`Brought back ${result.reason!.replace(/ was missing; it is back as /, ' as ')} (${short(result.from.commit)}); nothing to record.`]);
@@ -59,6 +60,9 @@ export function registerRestore(program: Command): void {
             : `Restored ${result.entry!.op.file} to ${ref}${result.from.commit.startsWith(ref ?? '') ? '' : ` (${short(result.from.commit)})`}, byte for byte (commit ${short(result.entry!.commit)}).`,
           ...describeDiff(result.diff!, CONFIRMATION_NODES),
           `The state it replaced is in ${result.backup}.`,
+          ...result.staleRestored.map(
+            (n) => `warning: the restored cache of ${n.node} does not match the node now (${n.reasons.map((r) => r.code).join(', ')}): the runner regenerates it ('nbv plan'); 'nbv wipe --stale' clears it`,
+          ),
         ]);
       }),
     );

@@ -9,6 +9,7 @@ import { saveUncommitted, underLock } from '../history/mutation.js';
 import { operationTime, type Project } from '../history/project.js';
 import { recordState } from '../history/record.js';
 import { resolveStateRef } from '../history/resolveRef.js';
+import { analyzeCaches, staleNodes, type StaleNode } from '../history/stale.js';
 import { readWorkingFile, resolveWorkflow } from '../history/workflows.js';
 import { materializeFile } from '../history/journal.js';
 import { noteNoop } from '../history/opLog.js';
@@ -39,6 +40,9 @@ export interface RestoreResult {
   entry: HistoryEntry | null;
   backup: string | null;
   diff: DocumentDiff | null;
+  /** After a partial restore: restored caches that do not match their node's inputs now (made
+   * under another prompt, model or reference), with why. */
+  staleRestored: StaleNode[];
 }
 
 function hasSelector(selector: NodeSelector | undefined): selector is NodeSelector {
@@ -68,7 +72,7 @@ export async function restore(project: Project, options: RestoreOptions): Promis
       // Bytes nbv made by surgery on two recorded states: parsed strictly like any new state.
       parsed = parseNbflow(transplantCache(current, recorded, nodes, project.config).bytes, file);
     }
-    const base = { workflow: wf.name, from: source, nodes, savedCommit: saved.savedCommit };
+    const base = { workflow: wf.name, from: source, nodes, savedCommit: saved.savedCommit, staleRestored: [] as StaleNode[] };
     const unchanged = hashBlob(parsed.bytes) === wf.head.fileBlob;
     if (unchanged && (await readWorkingFile(project, wf)).kind === 'missing') {
       // The file on disk is what a restore compares with: a missing one comes back, and since
@@ -97,7 +101,8 @@ export async function restore(project: Project, options: RestoreOptions): Promis
       writeWorkingFile: true,
       moment,
     });
-    return { ...base, recorded: true, broughtBack: false, reason: null, entry: result.entry, backup: result.view[0]?.path ?? null, diff: result.diff };
+    const staleRestored = partial ? staleNodes(await analyzeCaches(project, wf.name)).filter((n) => nodes.includes(n.node)) : [];
+    return { ...base, staleRestored, recorded: true, broughtBack: false, reason: null, entry: result.entry, backup: result.view[0]?.path ?? null, diff: result.diff };
   });
 }
 
