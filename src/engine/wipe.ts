@@ -1,15 +1,14 @@
 // `nbv wipe`: clears the cache fields of the selected generation nodes, byte-surgically: every
 // other byte of the file stays as it was. The pre-wipe state is a commit and a backups/ file.
-import { parseNbflow, selectNodes, wipeCache, type NodeRef, type NodeSelector } from '../nbflow/index.js';
-import { preChangePath, PRE_CHANGE_LABEL } from '../backups/names.js';
-import { recordBump, type BumpResult } from '../history/bumpState.js';
-import { readState, readStateBytes, type HistoryEntry } from '../history/history.js';
+import { selectNodes, wipeCache, type NodeRef, type NodeSelector } from '../nbflow/index.js';
+import type { BumpResult } from '../history/bumpState.js';
+import { recordWipe } from '../history/cleanStart.js';
+import type { HistoryEntry } from '../history/history.js';
 import { noteNoop } from '../history/opLog.js';
-import { saveUncommitted, underLock } from '../history/mutation.js';
+import { underLock } from '../history/mutation.js';
 import { operationTime, type Project } from '../history/project.js';
-import { recordState } from '../history/record.js';
-import { readWorkingFile, resolveWorkflow } from '../history/workflows.js';
 import { staleSelector } from '../history/stale.js';
+import { loadWorkflowState } from '../history/workflowState.js';
 
 export interface WipeOptions {
   workflow?: string;
@@ -63,63 +62,31 @@ export function summarizeWipe(selected: NodeRef[], wiped: WipedField[]): WipeSum
 
 export async function wipe(project: Project, options: WipeOptions): Promise<WipeResult> {
   return underLock(project, async () => {
-    const named = await resolveWorkflow(project, options.workflow);
+    const state = await loadWorkflowState(project, options.workflow);
     // Plan on what is on disk now, so a dry run and a refusal change nothing.
-    const working = await readWorkingFile(project, named);
-    const current = working.kind === 'missing' ? await readStateBytes(project, named.head) : working.bytes;
-    const selector = options.stale ? await staleSelector(project, named.name, options.selector) : options.selector;
+    const current = await state.currentDocument();
+    const selector = options.stale ? await staleSelector(project, state.name, options.selector) : options.selector;
+    const dryRun = options.dryRun ?? false;
+    const notRecorded = { recorded: false, dryRun, savedCommit: null, bump: null, entry: null, backup: null };
     if (selector === null) {
-      if (!options.dryRun) await noteNoop(project, named, 'wipe --stale: nothing to wipe', operationTime(project).iso);
-      const none = { workflow: named.name, selected: [], wiped: [], summary: summarizeWipe([], []) };
-      return { ...none, recorded: false, dryRun: options.dryRun ?? false, savedCommit: null, bump: null, entry: null, backup: null };
+      if (!dryRun) await noteNoop(project, state, 'wipe --stale: nothing to wipe', operationTime(project).iso);
+      return { workflow: state.name, selected: [], wiped: [], summary: summarizeWipe([], []), ...notRecorded };
     }
-    const plan = planWipe(project, parseNbflow(current, named.head.op.file), selector);
-    const base = { workflow: named.name, selected: plan.selected, wiped: plan.wiped, summary: plan.summary };
-    if (!options.dryRun && plan.wiped.length === 0) await noteNoop(project, named, 'wipe: nothing to wipe', operationTime(project).iso);
-    if (options.dryRun || plan.wiped.length === 0) {
-      return { ...base, recorded: false, dryRun: options.dryRun ?? false, savedCommit: null, bump: null, entry: null, backup: null };
-    }
+    const selected = selectNodes(current.doc, project.config, selector, current.file);
+    const edit = wipeCache(current, selected.map((n) => n.id), project.config);
+    const summary = summarizeWipe(selected, edit.wiped);
+    const base = { workflow: state.name, selected, wiped: edit.wiped, summary };
+    if (!dryRun && edit.wiped.length === 0) await noteNoop(project, state, 'wipe: nothing to wipe', operationTime(project).iso);
+    if (dryRun || edit.wiped.length === 0) return { ...base, ...notRecorded };
 
-    // With --bump, unrecorded edits go into the new version (as 'nbv bump' does), so the old
-    // version stays as it was recorded: consistent inputs and cache, e.g. the old avatar URL.
-    const saved = options.bump ? { workflow: named, savedCommit: null } : await saveUncommitted(project, named.name, 'wipe');
-    // The clean mode is one operation: the bump's commit is written but its ref move is left to
-    // the wipe's, so one journal covers both and a kill never leaves a bumped, unwiped version.
-    const bumped = options.bump ? await recordBump(project, named.name, options.message ?? 'clean run: new version before wiping', { deferRef: true }) : null;
-    const wf = bumped ? { ...named, head: bumped.entry } : saved.workflow;
-    const parsed = await readState(project, wf.head);
-    const edit = wipeCache(parsed, plan.selected.map((n) => n.id), project.config);
-    const moment = operationTime(project);
-    const result = await recordState(project, {
-      workflow: wf.name,
-      parent: wf.head,
-      op: 'wipe',
-      version: wf.head.op.version,
-      file: wf.head.op.file,
-      parsed: parseNbflow(edit.bytes, wf.head.op.file),
-      message: options.message ?? `wipe cache of ${describeSummary(plan.summary)}`,
-      intent: { selector },
-      view: [{ path: preChangePath(wf.head.op.file, moment.date, PRE_CHANGE_LABEL.wipe), state: 'parent' }],
-      writeWorkingFile: true,
-      moment,
-      ...(bumped?.pending ? { carry: bumped.pending } : {}),
+    const recorded = await recordWipe(project, state, edit, {
+      bump: options.bump ?? false,
+      selector,
+      message: options.message ?? `wipe cache of ${describeSummary(summary)}`,
+      ...(options.message === undefined ? {} : { bumpMessage: options.message }),
     });
-    return {
-      ...base,
-      recorded: true,
-      dryRun: false,
-      savedCommit: saved.savedCommit,
-      bump: bumped === null ? null : (({ pending: _pending, ...rest }) => rest)(bumped),
-      entry: result.entry,
-      backup: result.view[0]?.path ?? null,
-    };
+    return { ...base, recorded: true, dryRun: false, savedCommit: recorded.savedCommit, bump: recorded.bump, entry: recorded.entry, backup: recorded.backup };
   });
-}
-
-function planWipe(project: Project, parsed: ReturnType<typeof parseNbflow>, selector: NodeSelector) {
-  const selected = selectNodes(parsed.doc, project.config, selector, parsed.file);
-  const { wiped } = wipeCache(parsed, selected.map((n) => n.id), project.config);
-  return { selected, wiped, summary: summarizeWipe(selected, wiped) };
 }
 
 /** "8 image nodes and 8 video nodes across 5 account tabs", as the seed's users say it. */

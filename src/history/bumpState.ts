@@ -13,6 +13,7 @@ import { findStrayFiles, type StrayFile } from './strayFiles.js';
 import { projectFile, type Project } from './project.js';
 import { recordState, type PendingSteps } from './record.js';
 import { loadWorkflow, readWorkingFile, type WorkflowHead } from './workflows.js';
+import { loadNamedWorkflowState, type WorkflowState } from './workflowState.js';
 
 export interface BumpResult {
   workflow: string;
@@ -44,15 +45,18 @@ function bumpedFile(file: string, workflow: string, label: string): string {
 }
 
 /** The bump itself; the caller holds the lock. */
-export async function recordBump(project: Project, workflowName: string, message: string | undefined, options: { deferRef?: boolean } = {}): Promise<BumpResult> {
-  const wf = await loadWorkflow(project, workflowName);
+export async function recordBump(
+  project: Project,
+  workflowName: string,
+  message: string | undefined,
+  options: { deferRef?: boolean; state?: WorkflowState } = {},
+): Promise<BumpResult> {
+  const wf = options.state ?? (await loadNamedWorkflowState(project, workflowName));
   // The user bumped by hand already: `nbv bump` then means "record that bump".
   const stray = await findStrayFiles(project, wf);
   if (stray.handBump) return recordHandBump(project, workflowName, stray.handBump, message);
-  const working = await readWorkingFile(project, wf);
-  requireWorkingFile(wf, working);
-  const bytes = working.kind === 'missing' ? new Uint8Array() : working.bytes;
-  const parsed = parseNbflow(bytes, wf.head.op.file);
+  requireWorkingFile(wf, wf.working);
+  const parsed = await wf.currentDocument();
   const next = await nextVersion(project, wf);
   const label = `V${next.major}-${next.minor}`;
   const oldFile = wf.head.op.file;
@@ -72,6 +76,7 @@ export async function recordBump(project: Project, workflowName: string, message
     version: label,
     file: newFile,
     parsed,
+    parentDoc: (await wf.headDocument()).doc,
     message: message ?? `${wf.head.op.version} -> ${label}`,
     intent: {},
     view: [{ path: backup, state: 'parent' }],

@@ -8,7 +8,8 @@ import { removeStoreTemps } from '../store/index.js';
 import { recordState, type RecordResult } from './record.js';
 import type { OpRecord } from './opRecord.js';
 import type { Project } from './project.js';
-import { loadWorkflow, readWorkingFile, type WorkflowHead } from './workflows.js';
+import type { WorkflowHead } from './workflows.js';
+import { afterRecord, loadNamedWorkflowState, type WorkflowState } from './workflowState.js';
 
 export async function underLock<T>(project: Project, fn: () => Promise<T>): Promise<T> {
   const waitMs = project.context.lockWaitMs;
@@ -32,11 +33,29 @@ export interface Saved {
 /** Records the working file as it is, if it differs from the head, so that the destructive step
  * that follows can always be undone. A missing working file has nothing to lose. */
 export async function saveUncommitted(project: Project, workflowName: string, before: string): Promise<Saved> {
-  const wf = await loadWorkflow(project, workflowName);
-  const working = await readWorkingFile(project, wf);
-  if (working.kind !== 'modified') return { workflow: wf, savedCommit: null };
-  const result = await recordWorkingFile(project, wf, working.bytes, `unsaved changes, recorded before ${before}`, { auto: before });
-  return { workflow: { ...wf, head: result.entry }, savedCommit: result.entry.commit };
+  const saved = await saveUncommittedState(project, await loadNamedWorkflowState(project, workflowName), before);
+  return { workflow: saved.state, savedCommit: saved.savedCommit };
+}
+
+/** saveUncommitted on a state the command loaded already: the working file is not read again, and
+ * the recorded document is the one the command planned on. */
+export async function saveUncommittedState(project: Project, state: WorkflowState, before: string): Promise<{ state: WorkflowState; savedCommit: string | null }> {
+  if (state.working.kind !== 'modified') return { state, savedCommit: null };
+  const parsed = await state.currentDocument();
+  const result = await recordState(project, {
+    workflow: state.name,
+    parent: state.head,
+    op: 'commit',
+    version: state.head.op.version,
+    file: state.head.op.file,
+    parsed,
+    parentDoc: (await state.headDocument()).doc,
+    message: `unsaved changes, recorded before ${before}`,
+    intent: { auto: before },
+    view: [],
+    writeWorkingFile: false,
+  });
+  return { state: afterRecord(project, state, result.entry, parsed), savedCommit: result.entry.commit };
 }
 
 /** Records the working file's bytes as a `commit` on top of the head: what `nbv commit` does,
