@@ -114,7 +114,7 @@ export async function track(project: Project, options: TrackOptions): Promise<Tr
   const file = await projectRelativePath(project, options.file);
   const { workflow, version } = identifyWorkflowFile(file);
   const parsed = await readWorking(project, file, options.file);
-  if (!parseVersionedFileName(baseName(file)) && !options.unversioned) {
+  if (!/-V\d+-\d+\.nbflow$/.test(baseName(file)) && !options.unversioned) {
     throw new NbvError('BAD_FILE_NAME', `has no version in its name (NAME-V0-N.nbflow): rename it, e.g. to '${workflow}-V0-1.nbflow', or 'nbv track --unversioned FILE' tracks it as ${workflow} V0-1`, { file: options.file });
   }
   const history = options.history ?? true;

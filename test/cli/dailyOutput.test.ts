@@ -109,7 +109,10 @@ describe('issue 15 output, through the binary', () => {
     expect(nbvOk(dir, ['help', 'backups', 'sync'])).toMatch(/^Usage: nbv backups sync/);
     for (const shell of ['bash', 'zsh', 'fish']) expect(nbvOk(dir, ['completion', shell])).toContain('untrack');
     expect(nbv(dir, ['completion', 'tcsh']).status).toBe(2);
+  });
 
+  it('papercuts: EPIPE ends quietly, a usage error is one line, every --help has examples', () => {
+    const dir = sample();
     const piped = spawnSync('sh', ['-c', `node ${JSON.stringify(NBV_BIN)} audit | head -c 10`], { cwd: dir, env: { ...process.env, ...TEST_ENV }, encoding: 'utf8' });
     expect(piped.stderr).toBe('');
 
