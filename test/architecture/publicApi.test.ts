@@ -5,12 +5,12 @@ import * as library from '../../src/index.js';
 
 const COMMANDS = [
   'audit', 'blame', 'bump', 'checkBackups', 'commit', 'diff', 'gc', 'importLegacy', 'initProject', 'log', 'openProject',
-  'plan', 'reroll', 'restore', 'show', 'status', 'syncBackups', 'track', 'trackAll', 'undo', 'verify', 'wipe',
+  'plan', 'redo', 'reroll', 'restore', 'show', 'status', 'syncBackups', 'track', 'trackAll', 'undo', 'untrack', 'verify', 'wipe',
 ];
 /** Not commands, but part of using them: finding a project, naming workflows, rendering results, errors. */
 const COMPANIONS = [
   'findProjectRoot', 'listWorkflowNames', 'describeSummary', 'auditToCsv', 'auditToJsonl',
-  'NbvError', 'isNbvError', 'EXIT_BAD_INPUT', 'EXIT_CHECK_FAILED',
+  'NbvError', 'isNbvError', 'EXIT_BAD_INPUT', 'EXIT_CHECK_FAILED', 'OP_KINDS',
 ];
 
 describe('library exports', () => {
