@@ -79,8 +79,8 @@ export function judgeGoals(results: ScenarioResult[], startup: Timings): GoalVer
   return out;
 }
 
-export function renderGoals(verdicts: GoalVerdict[]): string {
-  const lines = ['', '== goals (issue 8)'];
+export function renderGoals(verdicts: GoalVerdict[], issue = 'issue 8'): string {
+  const lines = ['', `== goals (${issue})`];
   for (const v of verdicts) {
     const mark = v.met === null ? 'n/a ' : v.met ? 'met ' : 'GAP ';
     lines.push(`${mark} ${v.goal} [${v.scenario}]: ${v.measured}`);

@@ -23,7 +23,7 @@ function gitIn(cwd: string, args: string[]): Buffer {
 }
 
 /** Distinct one-prompt edits of the newest state, the same for nbv and git. */
-function editedStates(h: BuiltHistory, count: number): Uint8Array[] {
+export function editedStates(h: BuiltHistory, count: number): Uint8Array[] {
   const doc = JSON.parse(fs.readFileSync(path.join(h.nbvRoot, h.file), 'utf8')) as GeneratedWorkflow;
   const ids = generationNodeIds(doc);
   const rng = Rng.derive(h.scenario.seed, 'bench-edits');

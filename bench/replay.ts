@@ -9,7 +9,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { generateHistory, serialize } from '../fixtures/generator.js';
 import { bump, commit, initProject, track, wipe, type Project } from '../src/index.js';
-import { msSince, run } from './measure.js';
+import { dirSize, msSince, run } from './measure.js';
 
 export interface Scenario {
   label: string;
@@ -17,6 +17,8 @@ export interface Scenario {
   /** Operations after the first save. */
   ops: number;
   seed: number;
+  /** Size `.nbv/objects` after every state (issue 17's goal between packings). */
+  trace?: boolean;
 }
 
 export interface BuiltHistory {
@@ -36,6 +38,8 @@ export interface BuiltHistory {
   /** Wall time of replaying the history through the library, per operation. */
   nbvMsPerOp: number;
   opsByKind: Record<string, number>;
+  /** With `scenario.trace`: bytes of `.nbv/objects` after each state, oldest first. */
+  storeTrace: number[];
 }
 
 const ENV = { GIT_AUTHOR_NAME: 'Bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'Bench', GIT_COMMITTER_EMAIL: 'bench@example.com' };
@@ -102,12 +106,14 @@ export async function buildHistory(scenario: Scenario, workDir: string): Promise
   let gzSampled = 0;
   let gzSampledBytes = 0;
   const opsByKind: Record<string, number> = {};
+  const storeTrace: number[] = [];
   const t0 = Date.UTC(2026, 4, 1) / 1000;
 
   const record = async (commitOid: string, message: string, i: number): Promise<void> => {
     const bytes = new Uint8Array(fs.readFileSync(path.join(nbvRoot, file)));
     commits.push(commitOid);
     files.push(file);
+    if (scenario.trace) storeTrace.push(dirSize(path.join(nbvRoot, '.nbv', 'objects')).bytes);
     await importer.add(file, bytes, message, t0 + i * 60);
     backups.bytes += bytes.length;
     backups.disk += Math.ceil(bytes.length / 4096) * 4096;
@@ -150,5 +156,5 @@ export async function buildHistory(scenario: Scenario, workDir: string): Promise
   const gitCommits = run('git', ['rev-list', '--reverse', 'main'], { cwd: gitRoot }).toString().trim().split('\n');
   if (gitCommits.length !== commits.length) throw new Error(`git has ${gitCommits.length} commits, nbv ${commits.length}`);
   backups.gzipBytes = Math.round((gzSampled / gzSampledBytes) * backups.bytes);
-  return { scenario, nbvRoot, gitRoot, backupsRoot, commits, file, gitCommits, files, backups, nbvMsPerOp, opsByKind };
+  return { scenario, nbvRoot, gitRoot, backupsRoot, commits, file, gitCommits, files, backups, nbvMsPerOp, opsByKind, storeTrace };
 }

@@ -1,6 +1,8 @@
 // The table of ratios printed at the end of a run, and the goals of issue 8 it is read against.
 import { formatBytes, type DirSize } from './measure.js';
 import type { Timings } from './operations.js';
+import type { StoreTrace } from './storeTrace.js';
+import type { PackBreakdown } from './packBreakdown.js';
 
 export interface ScenarioResult {
   label: string;
@@ -13,6 +15,10 @@ export interface ScenarioResult {
   timings: Timings;
   sizes: Record<string, DirSize>;
   gcMs: Record<string, number>;
+  /** Issue 17: the store after every state against git's aggressive pack (--goals). */
+  trace?: StoreTrace | null;
+  /** Bytes per kind of object after `nbv gc` (--goals). */
+  packBreakdown?: PackBreakdown;
 }
 
 const ms = (n: number | undefined) => (n === undefined ? '-' : n < 10 ? n.toFixed(1) : n.toFixed(0));
@@ -36,6 +42,7 @@ export function renderTable(results: ScenarioResult[], startup: Timings, withSta
       const lib = t[`${key}.nbv.lib`];
       const bin = t[`${key}.nbv.bin`];
       const git = t[`${key}.git`];
+      if (lib === undefined && bin === undefined && git === undefined) return; // not timed in this mode
       lines.push(row([name, ms(lib), ms(bin), ms(git), ms(t[`${key}.backups`]), ratio(lib, git), ratio(bin === undefined ? undefined : bin - node, git)], widths));
     };
     line('commit one edit', 'commit');
@@ -53,6 +60,13 @@ export function renderTable(results: ScenarioResult[], startup: Timings, withSta
     line('diff oldest..newest', 'diff');
     line('status', 'status');
     if (t['import.nbv.lib'] !== undefined) line('import legacy folder', 'import');
+    if (t['cmd.status.bin'] !== undefined) {
+      lines.push(row(['binary (ms, median)', 'nbv', 'node -e 0', 'x node'], [26, 9, 9, 9]));
+      for (const key of Object.keys(t).filter((k) => /^cmd\.\w+\.bin$/.test(k))) {
+        const name = key.split('.')[1]!;
+        lines.push(row([`nbv ${name}`, ms(t[key]), ms(t[`cmd.${name}.node`]), ratio(t[key], t[`cmd.${name}.node`])], [26, 9, 9, 9]));
+      }
+    }
     const s = r.sizes;
     const aggressive = s['git.gc-aggressive']?.bytes;
     lines.push(row(['store size', 'bytes', 'disk', 'vs aggr.'], [26, 10, 10, 9]));
@@ -60,6 +74,12 @@ export function renderTable(results: ScenarioResult[], startup: Timings, withSta
       const v = s[key];
       if (v) lines.push(row([key, formatBytes(v.bytes), formatBytes(v.disk), ratio(v.bytes, aggressive)], [26, 10, 10, 9]));
     }
+    if (r.trace) {
+      const w = r.trace.worst;
+      lines.push(`between packings (${r.trace.packings} packings): worst ${formatBytes(w.nbv)} at state ${w.state} vs git gc --aggressive ${formatBytes(w.git)} = ${ratio(w.nbv, w.git)}; ` +
+        `git --aggressive at ${Object.entries(r.trace.aggressive).map(([n, b]) => `${n}: ${formatBytes(b)}`).join(', ')}`);
+    }
+    if (r.packBreakdown) lines.push(`after nbv gc, by kind: ${Object.entries(r.packBreakdown).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${formatBytes(v)}`).join(', ')}`);
     if (r.gcMs['nbv.gc'] !== undefined) lines.push(`gc time (ms): nbv gc ${ms(r.gcMs['nbv.gc'])}, git gc ${ms(r.gcMs['git.gc'])}, git gc --aggressive ${ms(r.gcMs['git.gc-aggressive'])}`);
   }
   return lines.join('\n');

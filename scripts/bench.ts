@@ -2,7 +2,10 @@
 // realistic histories (fixtures/generator.ts). Never part of `npm test`.
 //
 //   npm run bench                 --quick (default): 0.5 MB x 10 and x 1,000 operations (~4 min on 2 cores)
-//   npm run bench -- --goals      the scenarios issue 8's goals name: 1 MB x 10 and x 1,000,
+//   npm run bench -- --goals      issue 17's goals: 1 MB x 10 and x 1,000, every command through
+//                                 the binary against node -e 0, the store after every state;
+//                                 add --ops N --mb M for a smaller pair (M MB x 10 and x N)
+//   npm run bench -- --goals8     the scenarios issue 8's goals name: 1 MB x 10 and x 1,000,
 //                                 5 MB x 10 (diff), 0.5 MB x 1,000 and x 10,000 (log); ~1 hour
 //   npm run bench -- --full       quick, plus 1 MB x 1,000, 0.5 MB x 10,000, 5 MB x 10 and x 1,000
 //   npm run bench -- --ops 200 --mb 0.5 --reps 5     one scenario of your choosing
@@ -20,6 +23,10 @@ import { renderTable, type ScenarioResult } from '../bench/report.js';
 import { backupsSizes, gitSizes, nbvStoreSize } from '../bench/sizes.js';
 import { judgeGoals, renderGoals } from '../bench/goals.js';
 import { timeLegacyImport } from '../bench/legacy.js';
+import { timeCommands } from '../bench/commands.js';
+import { judgeIssue17 } from '../bench/goals17.js';
+import { traceStore } from '../bench/storeTrace.js';
+import { packBreakdown } from '../bench/packBreakdown.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -29,7 +36,16 @@ const value = (name: string) => {
 };
 
 const MB = 1_000_000;
+const goals17 = flag('--goals');
 function scenarios(): Scenario[] {
+  if (goals17) {
+    const mb = Number(value('--mb') ?? '1');
+    const ops = Number(value('--ops') ?? '1000');
+    return [
+      { label: `${mb} MB x 10`, targetBytes: mb * MB, ops: 10, seed: 9, trace: true },
+      { label: `${mb} MB x ${ops.toLocaleString('en')}`, targetBytes: mb * MB, ops, seed: 9, trace: true },
+    ];
+  }
   if (value('--ops') !== undefined) {
     const mb = Number(value('--mb') ?? '0.5');
     return [{ label: `custom ${mb} MB x ${value('--ops')}`, targetBytes: mb * MB, ops: Number(value('--ops')), seed: 8 }];
@@ -38,7 +54,7 @@ function scenarios(): Scenario[] {
     { label: '0.5 MB x 10', targetBytes: 0.5 * MB, ops: 10, seed: 8 },
     { label: '0.5 MB x 1,000', targetBytes: 0.5 * MB, ops: 1000, seed: 8 },
   ];
-  if (flag('--goals')) {
+  if (flag('--goals8')) {
     return [
       { label: '1 MB x 10', targetBytes: 1 * MB, ops: 10, seed: 9 },
       { label: '1 MB x 1,000', targetBytes: 1 * MB, ops: 1000, seed: 9 },
@@ -61,7 +77,7 @@ if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'cli', 'main.js'))) {
   console.error('nbv is not built: run `npm run bench` (it builds first) or `npm run build`');
   process.exit(1);
 }
-const reps = Number(value('--reps') ?? (flag('--full') ? 5 : 3));
+const reps = Number(value('--reps') ?? (flag('--full') || goals17 ? 5 : 3));
 const keep = flag('--keep');
 const base = fs.mkdtempSync(path.join(os.tmpdir(), 'nbv-bench-'));
 const results: ScenarioResult[] = [];
@@ -78,6 +94,11 @@ for (const scenario of scenarios()) {
   const git = gitSizes(h, workDir);
   Object.assign(sizes, git.sizes);
   const gcMs: Record<string, number> = { ...git.gcMs };
+  const extra: Partial<ScenarioResult> = {};
+  if (scenario.trace) {
+    process.stderr.write(' git --aggressive at checkpoints ...');
+    extra.trace = traceStore(h, workDir, sizes['git.gc-aggressive']!.bytes);
+  }
   // The same history packed: by nbv gc, and by git gc --aggressive on a copy of nbv's own store
   // (the fair test of the packer: nbv keeps op.json and patch.json beside each state).
   if (gc !== undefined) {
@@ -88,21 +109,24 @@ for (const scenario of scenarios()) {
     await gc(await nbvLibrary.openProject(copy, NBV_CONTEXT));
     gcMs['nbv.gc'] = msSince(start);
     sizes['nbv.gc'] = nbvStoreSize({ ...h, nbvRoot: copy });
+    const breakdown = goals17 ? packBreakdown(path.join(copy, '.nbv')) : undefined;
+    if (breakdown) Object.assign(extra, { packBreakdown: breakdown });
     // git's own packer on nbv's objects: a check on nbv's packer, skipped past 2,000 operations,
-    // where it alone takes longer than the rest of the scenario.
-    if (scenario.ops <= 2000) {
+    // where it alone takes longer than the rest of the scenario (and in --goals, which does not use it).
+    if (scenario.ops <= 2000 && !goals17) {
       run('git', ['--git-dir', path.join(copy, '.nbv'), 'gc', '-q', '--aggressive']);
       sizes['nbv.git-gc-aggressive'] = nbvStoreSize({ ...h, nbvRoot: copy });
     }
     fs.rmSync(copy, { recursive: true, force: true });
   }
+  const fileBytes = fs.statSync(path.join(h.nbvRoot, h.file)).size; // before the timed commands rename it
   process.stderr.write(' timing ...');
-  const timings: Timings = {
-    ...(await timeCommit(h, reps)),
-    ...(await timeRestore(h, reps)),
-    ...(await timeReads(h, reps)),
-  };
-  if (gc !== undefined) {
+  // --goals: the library's commit against git's, then every command through the binary (on the
+  // store as auto-gc left it, as a user has it); the other timings are issue 8's.
+  const timings: Timings = goals17
+    ? { ...(await timeCommit(h, reps)), ...(await timeCommands(h, reps)) }
+    : { ...(await timeCommit(h, reps)), ...(await timeRestore(h, reps)), ...(await timeReads(h, reps)) };
+  if (gc !== undefined && !goals17) {
     await gc(await nbvLibrary.openProject(h.nbvRoot, NBV_CONTEXT));
     // Reading from one pack is another code path: time it again.
     const packed = { ...(await timeRestore(h, reps, false)), ...(await timeReads(h, reps, false)) };
@@ -110,11 +134,10 @@ for (const scenario of scenarios()) {
       if (/^(restore|read|log)\./.test(k)) timings[k.replace(/^((?:restore|read)\.\w+|log)\./, '$1.packed.')] = v;
     }
   }
-  if (scenario.ops <= 10) Object.assign(timings, await timeLegacyImport(h, workDir, reps));
-  const fileBytes = fs.statSync(path.join(h.nbvRoot, h.file)).size;
+  if (scenario.ops <= 10 && !goals17) Object.assign(timings, await timeLegacyImport(h, workDir, reps));
   results.push({
     label: scenario.label, targetBytes: scenario.targetBytes, fileBytes, ops: scenario.ops, commits: h.commits.length,
-    opsByKind: h.opsByKind, buildMsPerOp: h.nbvMsPerOp, timings, sizes, gcMs,
+    opsByKind: h.opsByKind, buildMsPerOp: h.nbvMsPerOp, timings, sizes, gcMs, ...extra,
   });
   process.stderr.write(` done (nbv ${formatBytes(sizes['nbv']!.bytes)}, git gc --aggressive ${formatBytes(sizes['git.gc-aggressive']!.bytes)})\n`);
   // Each scenario's table as soon as it is measured: a long --full run shows its figures as it goes.
@@ -124,11 +147,11 @@ for (const scenario of scenarios()) {
 
 const out = path.join(REPO_ROOT, 'bench-results');
 fs.mkdirSync(out, { recursive: true });
-const goals = judgeGoals(results, startup);
-console.log(renderGoals(goals));
+const goals = goals17 ? judgeIssue17(results) : judgeGoals(results, startup);
+console.log(renderGoals(goals, goals17 ? 'issue 17' : 'issue 8'));
 const json = {
   when: new Date().toISOString(), node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length,
-  mode: flag('--full') ? 'full' : flag('--goals') ? 'goals' : 'quick', reps, totalSeconds: msSince(started) / 1000, startup, results, goals,
+  mode: flag('--full') ? 'full' : goals17 ? 'goals' : flag('--goals8') ? 'goals8' : 'quick', reps, totalSeconds: msSince(started) / 1000, startup, results, goals,
 };
 fs.writeFileSync(path.join(out, 'latest.json'), JSON.stringify(json, null, 2) + '\n');
 console.log(`\nwrote bench-results/latest.json (${(json.totalSeconds).toFixed(0)} s)${keep ? `; histories kept in ${base}` : ''}`);

@@ -1,4 +1,6 @@
-// The engine's public operations: one function per command, each taking a Project.
+// The engine's public operations: one function per command, each taking a Project, and the types
+// of their options and results. Internals (cache analysis, provenance, the history index) are not
+// exported: tests that need them import them from their own module.
 export { initProject, openProject, findProjectRoot, type Project, type OperationContext } from '../history/project.js';
 export { track, trackAll, importLegacy, type TrackOptions, type TrackResult, type TrackAllResult } from './track.js';
 export type { ImportedState, ImportProgress, SkippedFile } from '../history/importLegacy.js';
@@ -16,15 +18,15 @@ export { status, type StatusOptions, type StatusReport, type StaleNode } from '.
 export { verify, type VerifyProblem, type VerifyReport, type VerifyAnchor, type VerifyHead, type VerifyOptions } from './verify.js';
 export { blame, type BlameOptions, type BlameResult, type BlameLine } from './blame.js';
 export { audit, auditToCsv, auditToJsonl, type AuditOptions, type AuditRecord, type PatchSummary } from './audit.js';
-export { listWorkflowNames, resolveWorkflow } from '../history/workflows.js';
+export { listWorkflowNames } from '../history/workflows.js';
 export type { HistoryEntry } from '../history/history.js';
 export type { OpRecord, OpKind } from '../history/opRecord.js';
 export { OP_KINDS } from '../history/opRecord.js';
-export { plan, estimateSeconds, type PlanOptions, type PlanResult, type PlanItem, type PlanReason } from './plan.js';
+export { plan, type PlanOptions, type PlanResult, type PlanItem, type PlanReason } from './plan.js';
 export { reroll, type RerollOptions, type RerollResult } from './reroll.js';
 export { run, type RunOptions, type RunResult, type RunStart } from './run.js';
 export { watch, type WatchOptions, type WatchHandle, type WatchRecord } from './watch.js';
-export { analyzeCaches, lookupProvenance, staleNodes, type CacheReport, type CacheState } from '../history/stale.js';
+export type { CacheReport, CacheState } from '../history/stale.js';
 export type { Decision, AdviceRow } from '../history/advice.js';
 export { gc, type GcResult } from './gc.js';
 export { syncBackups, checkBackups, type SyncResult, type ViewCheck } from './backups.js';

@@ -7,7 +7,7 @@
 // ids hash their whole ancestry, so a cached head that is still an ancestor of the branch means
 // every file listed for it is still right: only the newer commits are read. Anything else (a
 // rewritten branch, a damaged cache) falls back to the full walk. `verify` never uses the cache.
-import { z } from 'zod';
+import * as z from 'zod';
 import { listWorkflowNames, loadWorkflow } from './workflows.js';
 import { readEntry, walkEntries } from './history.js';
 import type { Project } from './project.js';

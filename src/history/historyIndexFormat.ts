@@ -17,7 +17,7 @@
 // row's parent is the next row's commit; the last row has none. Everything is checked while it is
 // decoded: any surprise makes the whole file worthless (null), never a wrong row.
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { OP_KINDS, type OpRecord } from './opRecord.js';
 
 /** What log and REF lookups read from an op record. */

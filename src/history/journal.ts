@@ -5,7 +5,7 @@
 // user changed in between.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { NbvError } from '../errors.js';
 import { hashBlob, removeDeadTemps, removeFileDurable, writeFileAtomic } from '../store/index.js';
 import { projectFile, type Project } from './project.js';

@@ -2,7 +2,7 @@
 // commits; an undo is a commit that names the one it undoes (`intent.undoes`), a redo one that
 // names the undo it takes back. A command that changed nothing leaves a note (not a commit) so that
 // the `undo` typed right after it does not silently reach past it to an older operation.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HistoryEntry } from './history.js';
 import { newestEntry, scanHistory, type IndexRow, type RowVisitor } from './historyIndex.js';
 import type { Project } from './project.js';

@@ -1,7 +1,7 @@
 // The operation record: `op.json` in every commit's tree. It is what makes history browsable
 // without re-deriving intent from bytes, so its fields are a contract (docs/store-format.md):
 // fields may be added, never renamed.
-import { z } from 'zod';
+import * as z from 'zod';
 import { NbvError } from '../errors.js';
 import { provenanceMapSchema } from '../nbflow/fingerprint.js';
 import { relativePathProblem } from './projectPaths.js';

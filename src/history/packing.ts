@@ -6,12 +6,18 @@
 import { packObjects, storeObjectStats, type PackResult, type StoreObjectStats } from '../store/index.js';
 import type { Project } from './project.js';
 
-/** Below this many loose bytes nothing is packed: small projects stay plain loose objects. */
-export const AUTO_GC_MIN_LOOSE_BYTES = 1024 * 1024;
+/** Below this many loose bytes nothing is packed. A loose state of a 1 MB workflow is ~180 KB
+ * (zlib level 1), so with 1 MB the first five states stayed loose: 9x git's aggressive pack. */
+export const AUTO_GC_MIN_LOOSE_BYTES = 256 * 1024;
 /** Auto-gc packs once loose objects weigh more than packed ones divided by this. */
 export const AUTO_GC_LOOSE_SHARE = 4;
 /** Incremental packs each start their delta chains afresh; past this many, the small ones are merged. */
 export const AUTO_GC_MAX_PACKS = 6;
+/** Each pack holds one whole copy of each file (a pack cannot hold deltas against another pack):
+ * the small packs are also merged once those copies (taken as the smallest pack's size each)
+ * would weigh more than this share of everything packed. Early in a history that is at every
+ * other packing, while merging is cheap; later, the pack count limit decides. */
+export const AUTO_GC_WHOLE_COPY_SHARE = 0.3;
 
 export interface GcResult {
   /** False when there was nothing to pack (the store is one pack already). */
@@ -46,8 +52,17 @@ export async function runPack(project: Project, mode: GcResult['mode']): Promise
 export async function autoGc(project: Project): Promise<GcResult | null> {
   const env = project.context.env ?? process.env;
   if (env['NBV_GC_AUTO'] === '0') return null;
-  const stats = await storeObjectStats(project.gitdir);
   const floor = Number(env['NBV_GC_AUTO_MIN_BYTES'] ?? AUTO_GC_MIN_LOOSE_BYTES) || AUTO_GC_MIN_LOOSE_BYTES;
+  const mode = autoGcMode(await storeObjectStats(project.gitdir), floor);
+  return mode === null ? null : runPack(project, mode);
+}
+
+/** What auto-gc does with a store of these figures: nothing, pack the loose objects, or also
+ * merge the small packs (all of them when the biggest does not outweigh the rest twice). */
+export function autoGcMode(stats: StoreObjectStats, floor = AUTO_GC_MIN_LOOSE_BYTES): 'incremental' | 'merge-small' | null {
   if (stats.looseBytes < Math.max(floor, stats.packBytes / AUTO_GC_LOOSE_SHARE)) return null;
-  return runPack(project, stats.packs + 1 > AUTO_GC_MAX_PACKS ? 'merge-small' : 'incremental');
+  // The packs beside the biggest each hold a whole copy: about the smallest pack's size each.
+  const wholeCopies = stats.packs >= 2 ? (stats.packs - 1) * stats.smallestPackBytes : 0;
+  const consolidate = stats.packs + 1 > AUTO_GC_MAX_PACKS || wholeCopies > AUTO_GC_WHOLE_COPY_SHARE * stats.packBytes;
+  return consolidate ? 'merge-small' : 'incremental';
 }

@@ -71,6 +71,8 @@ export async function lookupProvenance(
   const legacy = new Map<string, string>();
   const cached = options.useCache ? await readLookupCache(project, head.op.workflow) : null;
   let walked = 0;
+  /** Records that point at an older origin (a restore's or an undo's): each costs reading it. */
+  let originReads = 0;
   if (open.size > 0) {
     for await (const entry of walkEntries(project, head.commit)) {
       if (cached !== null && entry.commit === cached.head) {
@@ -93,6 +95,7 @@ export async function lookupProvenance(
       }
       for (const [id, record] of Object.entries(op.provenance ?? {})) {
         if (!open.delete(id)) continue;
+        if (record.from !== undefined && record.from !== entry.commit) originReads++;
         found.set(id, await resolveFound(project, record, entry));
       }
       if (op.provenance === undefined) {
@@ -112,7 +115,9 @@ export async function lookupProvenance(
     const entry = await readEntry(project, commit);
     if (fp) found.set(id, { record: provenanceOf(fp), origin: commit, time: entry.op.time, version: entry.op.version });
   }
-  if (options.useCache && cached?.head !== head.commit && walked > 1) await writeLookupCache(project, head, found, rerolls);
+  // Worth keeping when the walk read more than the head, or resolved a restore's origins (one
+  // entry each: a whole-file restore at 1,000 states names hundreds of them).
+  if (options.useCache && cached?.head !== head.commit && (walked > 1 || originReads > 0)) await writeLookupCache(project, head, found, rerolls);
   return { found, rerolls, walked };
 }
 

@@ -1,7 +1,7 @@
 // Per-project settings for reading .nbflow documents. Defaults follow the team's workflows (the
 // seed wiki): images cache in `_savedImages`, videos in `_savedClips`.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { NbvError } from '../errors.js';
 import type { EstimatesConfig, NbflowConfig } from './types.js';
 import { formatZodIssue } from './zodIssues.js';

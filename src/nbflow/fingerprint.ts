@@ -5,7 +5,7 @@
 // the same request to the runner, so a cache made under one is valid under the other.
 // Pure: a document and settings in, hashes out. docs/staleness.md is the contract.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { canonicalJson, sha256Hex } from '../json/hash.js';
 import { cacheEntries, generationInputs, hasCacheField, nodeKind } from './nodes.js';
 import type { NbflowConfig, NbflowDocument, NbflowNode, NbflowTab } from './types.js';

@@ -5,7 +5,7 @@
 // the engine's to read). A looseObject and a per-key record cost five times as much on a 5 MB
 // workflow, and validation runs on every state a command reads.
 
-import { z } from 'zod';
+import * as z from 'zod';
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

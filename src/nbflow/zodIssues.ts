@@ -1,7 +1,7 @@
 // Turns zod issues into the one-line "<JSON pointer>: <what is wrong>" that users read. Zod's own
 // messages say "received undefined"; users need "is missing" and the path in pointer form.
 
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { describePointer, toPointer } from '../json/pointer.js';
 
 type Issue = z.ZodError['issues'][number];

@@ -11,6 +11,8 @@ export interface StoreObjectStats {
   looseBytes: number;
   packs: number;
   packBytes: number;
+  /** The smallest pack's bytes (0 without packs): about one whole copy of each file plus deltas. */
+  smallestPackBytes: number;
 }
 
 export const objectsDir = (gitdir: string) => path.join(gitdir, 'objects');
@@ -73,10 +75,13 @@ export async function storeObjectStats(gitdir: string): Promise<StoreObjectStats
   for (const file of loose.values()) looseBytes += (await fsp.stat(file)).size;
   let packs = 0;
   let packBytes = 0;
+  let smallestPackBytes = 0;
   for (const name of await readdirOrEmpty(packDir(gitdir))) {
     if (!name.endsWith('.pack')) continue;
+    const size = (await fsp.stat(path.join(packDir(gitdir), name))).size;
     packs += 1;
-    packBytes += (await fsp.stat(path.join(packDir(gitdir), name))).size;
+    packBytes += size;
+    smallestPackBytes = packs === 1 ? size : Math.min(smallestPackBytes, size);
   }
-  return { looseObjects: loose.size, looseBytes, packs, packBytes };
+  return { looseObjects: loose.size, looseBytes, packs, packBytes, smallestPackBytes };
 }

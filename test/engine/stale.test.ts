@@ -4,7 +4,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  analyzeCaches,
   bump,
   commit,
   initProject,
@@ -21,7 +20,7 @@ import {
 } from '../../src/index.js';
 import { readEntry, walkEntries } from '../../src/history/history.js';
 import { decide, type AdviceContext, type Decision } from '../../src/history/advice.js';
-import type { CacheReport, CacheState } from '../../src/history/stale.js';
+import { analyzeCaches, type CacheReport, type CacheState } from '../../src/history/stale.js';
 import { SAMPLE_DIR, git, removeDir, tempDir, TEST_ENV } from '../helpers/cli.js';
 
 const FILE = 'XYZG3-V0-3.nbflow';
