@@ -29,6 +29,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   audit: () => import('./audit.js').then((m) => m.registerAudit),
   plan: () => import('./plan.js').then((m) => m.registerPlan),
   reroll: () => import('./reroll.js').then((m) => m.registerReroll),
+  ui: () => import('./ui.js').then((m) => m.registerUi),
 };
 
 // Global options that take a value: their value is not the command name.
