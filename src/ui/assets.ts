@@ -27,6 +27,7 @@ export function pageHtml(token: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="nbv-token" content="${token.replace(/[^A-Za-z0-9_-]/g, '')}">
 <title>nbv history</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/app.css">
 <script type="module" src="/assets/app.js"></script>
 </head>

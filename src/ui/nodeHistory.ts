@@ -15,6 +15,8 @@ export interface NodeVariant {
   madeBy: LogItem;
   /** Later states that held the same cache again (kept, or brought back by a restore). */
   heldAgainIn: string[];
+  /** The cache the newest recorded state holds. */
+  current: boolean;
 }
 
 export interface NodeHistory {
@@ -51,11 +53,15 @@ export async function nodeHistory(project: Project, workflow: string, nodeId: st
     if (node.outputs.length === 0) {
       if (previous !== null && previous !== key) wipedBy.push(item);
     } else if (!variants.has(key)) {
-      variants.set(key, { node, madeBy: item, heldAgainIn: [] });
+      variants.set(key, { node, madeBy: item, heldAgainIn: [], current: false });
     } else if (previous !== key) {
       variants.get(key)!.heldAgainIn.push(item.commit);
     }
     previous = key;
+  }
+  if (previous !== null) {
+    const held = variants.get(previous);
+    if (held) held.current = true;
   }
   const newestFirst = [...variants.values()].reverse();
   return { workflow, node: nodeId, variants: newestFirst, wipedBy: wipedBy.reverse(), truncated };

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { NbvError } from '../errors.js';
-import { openProject, type OperationContext, type Project } from '../engine/index.js';
+import { listWorkflowNames, openProject, type OperationContext, type Project } from '../engine/index.js';
 import { runAction } from './actions.js';
 import { ASSET_TYPES, defaultAssetsDir, pageHtml } from './assets.js';
 import { DiskFollower } from './follow.js';
@@ -82,6 +82,8 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     if (head === 'head' && parts.length === 1) return sendJson(res, 200, { signature: follower.current });
     if (head === 'events' && parts.length === 1) return follower.subscribe(res);
     if (head === 'workflows' && parts.length === 1) return sendJson(res, 200, await listWorkflows(await open()));
+    // Names only: the page's first request, answered without reading any workflow.
+    if (head === 'names' && parts.length === 1) return sendJson(res, 200, await listWorkflowNames(await open()));
     if (head === 'workflows' && name !== undefined) {
       const project = await open();
       if (what === 'timeline' && parts.length === 3) {

@@ -1,7 +1,7 @@
 // The page's read-only views, each one JSON answer built from the engine's commands (status,
 // log, diff) and, where no command hands out a document, the history layer's read helpers.
 import { NbvError } from '../errors.js';
-import { diff, listWorkflowNames, log, status, type LogItem, type LogOptions, type Project, type StatusReport } from '../engine/index.js';
+import { analyzeCaches, diff, listWorkflowNames, log, staleNodes, status, type LogItem, type LogOptions, type Project, type StaleNode } from '../engine/index.js';
 import { parseNbflow, type NbflowDocument, type NodeDiff } from '../nbflow/index.js';
 import { readState } from '../history/history.js';
 import { logItem } from '../history/logItems.js';
@@ -90,17 +90,17 @@ export interface StateView {
   staleCount: number;
 }
 
-function staleMap(report: StatusReport): Map<string, Array<{ code: string; detail: string }>> {
-  return new Map(report.stale.map((s) => [s.node, s.reasons.map((r) => ({ code: r.code, detail: r.detail }))]));
+function staleMap(stale: StaleNode[]): Map<string, Array<{ code: string; detail: string }>> {
+  return new Map(stale.map((s) => [s.node, s.reasons.map((r) => ({ code: r.code, detail: r.detail }))]));
 }
 
 export async function stateView(project: Project, workflow: string, rawRef: string): Promise<StateView> {
   const ref = checkViewRef(rawRef);
-  const side = await loadSide(project, workflow, ref);
-  const [report] = await status(project, { workflow });
-  if (!report) throw new NbvError('UNKNOWN_WORKFLOW', `no workflow '${workflow}'`);
-  const current = ref === WORKING || (side.commit === report.head && !report.uncommitted);
-  const stale = current ? staleMap(report) : undefined;
+  // Stale marks describe the working file; a recorded state gets them only while the working
+  // file holds its very bytes (the clean head). The cache analysis is what `status` lists.
+  const [side, wf] = await Promise.all([loadSide(project, workflow, ref), resolveWorkflow(project, workflow)]);
+  const current = ref === WORKING || (side.commit === wf.head.commit && (await readWorkingFile(project, wf)).kind === 'clean');
+  const stale = current ? staleNodes(await analyzeCaches(project, workflow)) : [];
   return {
     workflow,
     ref,
@@ -109,8 +109,8 @@ export async function stateView(project: Project, workflow: string, rawRef: stri
     file: side.file,
     version: side.version,
     current,
-    tabs: documentView(side.doc, project.config, stale),
-    staleCount: current ? report.stale.length : 0,
+    tabs: documentView(side.doc, project.config, current ? staleMap(stale) : undefined),
+    staleCount: stale.length,
   };
 }
 

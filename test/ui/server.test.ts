@@ -201,6 +201,8 @@ describe('views', () => {
     const made = history.variants.map((v: any) => v.madeBy.version);
     expect(made[made.length - 1]).toBe('V0-1');
     expect(new Set(history.variants.map((v: any) => JSON.stringify(v.node.outputs))).size).toBe(history.variants.length);
+    // The newest state has Scene 05 wiped: no take is held now.
+    expect(history.variants.filter((v: any) => v.current)).toEqual([]);
   });
 
   it('answers an unknown workflow with 404 and an unknown route with 404', async () => {

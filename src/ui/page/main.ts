@@ -29,12 +29,21 @@ function Home({ refresh }: { refresh: number }) {
   const { data, error } = useJson<WorkflowSummary[]>('/api/workflows', refresh);
   if (error) return html`<div class="error-box">${error}</div>`;
   if (!data) return html`<p class="loading">Loading workflows…</p>`;
-  if (data.length === 1 && location.hash === '') {
-    location.replace(href({ view: 'state', wf: data[0]!.name, ref: 'working' }));
-  }
   return html`<main class="home" data-ready="home"><h1>Workflows</h1>
     ${data.length ? html`<div class="workflows">${data.map((w) => html`<${WorkflowCard} w=${w} />`)}</div>` : html`<p>Nothing is tracked yet: <code>nbv track FILE</code> starts a workflow.</p>`}
   </main>`;
+}
+
+/** The address nbv printed has no route: a project of one workflow opens on its working file. */
+function Start({ refresh }: { refresh: number }) {
+  const { data, error } = useJson<string[]>('/api/names', refresh);
+  if (error) return html`<div class="error-box">${error}</div>`;
+  if (!data) return html`<p class="loading">Loading…</p>`;
+  if (data.length === 1) {
+    location.replace(href({ view: 'state', wf: data[0]!, ref: 'working' }));
+    return null;
+  }
+  return html`<${Home} refresh=${refresh} />`;
 }
 
 function WorkflowActions({ wf }: { wf: string }) {
@@ -100,7 +109,7 @@ function App() {
       ${wf ? html`<${WorkflowActions} wf=${wf} />` : null}
       <span class="live ${live ? 'on' : 'off'}" title=${live ? 'Following the disk: changes show up here' : 'Not connected to nbv ui'}>${live ? 'live' : 'offline'}</span>
     </header>
-    ${route.view === 'home' ? html`<${Home} refresh=${diskRefresh} />` : html`<${Workflow} route=${route} refresh=${diskRefresh} />`}
+    ${route.view === 'home' ? (location.hash === '' ? html`<${Start} refresh=${diskRefresh} />` : html`<${Home} refresh=${diskRefresh} />`) : html`<${Workflow} route=${route} refresh=${diskRefresh} />`}
     ${dialog}
     ${toast}
   <//>`;

@@ -17,7 +17,7 @@ export function Thumb({ output }: { output: OutputView }) {
     if (playing && !failed) return html`<video class="thumb" src=${output.url} controls autoplay onError=${() => setFailed(true)}></video>`;
     if (playing && failed) return html`<${Missing} what="clip" url=${output.url} />`;
     return html`<button type="button" class="thumb clip" title=${`Play ${output.url}`} onClick=${() => setPlaying(true)}>
-      ${output.thumb && !failed ? html`<img src=${output.thumb} alt="" loading="lazy" onError=${() => setFailed(true)} />` : html`<span class="ph-clip">clip</span>`}
+      ${output.thumb && !failed ? html`<img src=${output.thumb} alt="" loading="lazy" onError=${() => setFailed(true)} />` : html`<span class="ph-clip">${output.thumb ? 'no still' : 'clip'}</span>`}
       <span class="play">▶</span>
     </button>`;
   }

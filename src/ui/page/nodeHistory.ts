@@ -23,7 +23,8 @@ export function NodeHistoryView({ wf, node, refresh }: { wf: string; node: strin
             <a href=${href({ view: 'state', wf, ref: v.madeBy.commit })}><span class="version">${v.madeBy.version}</span> <code>${short(v.madeBy.commit)}</code></a>
             <span class="muted">${v.madeBy.message} · ${authorName(v.madeBy.author)} · ${when(v.madeBy.date)}</span>
             <span class="spacer"></span>
-            ${i === 0 ? html`<span class="chip">newest</span>` : null}
+            ${v.current ? html`<span class="ok-badge">held now</span>` : null}
+            ${v.heldAgainIn.length ? html`<span class="chip">brought back ${v.heldAgainIn.length}×</span>` : null}
             <button type="button" class="secondary small restore-variant" onClick=${() =>
               ask({
                 workflow: wf,

@@ -1,7 +1,7 @@
 // A state: its operation, then its tabs and scenes as a grid of cards, each generation node with
 // its outputs, prompt, model, references and stale marks. An older state offers to bring back a
 // scene's or a node's cache, or the whole file; the current one offers to wipe a scene.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { NodeView, SceneView, TabView } from '../stateView.js';
 import type { StateView as StateData } from '../views.js';
 import { useAsk, type ActionRequest } from './confirm.js';
@@ -112,6 +112,12 @@ function Tabs({ tabs, data }: { tabs: TabView[]; data: StateData }) {
 export function StateView({ wf, refName, refresh }: { wf: string; refName: string; refresh: number }) {
   const ask = useAsk();
   const { data, error, ms } = useJson<StateData>(`${wfPath(wf)}/states/${enc(refName)}`, refresh);
+  useEffect(() => {
+    // The first view's time, from navigation to the scenes on screen, for the browser tests' report.
+    if (data && !document.documentElement.dataset['firstView']) {
+      requestAnimationFrame(() => (document.documentElement.dataset['firstView'] = String(Math.round(performance.now()))));
+    }
+  }, [data]);
   if (error) return html`<div class="error-box">${error}</div>`;
   if (!data) return html`<p class="loading">Loading ${refLabel(refName)}…</p>`;
   const item = data.item;
