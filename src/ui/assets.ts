@@ -17,7 +17,12 @@ export function defaultAssetsDir(): string {
   return candidates.find((dir) => fs.existsSync(path.join(dir, 'app.js'))) ?? candidates[0]!;
 }
 
-export function pageHtml(token: string): string {
+function attribute(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** `workflows`: the project's workflow names, so the page can open the only one without asking. */
+export function pageHtml(token: string, workflows: string[]): string {
   // The token is in a meta tag so that the page's script can send it as a header; the page is
   // only ever sent to a request that already presented the token.
   return `<!doctype html>
@@ -26,6 +31,7 @@ export function pageHtml(token: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="nbv-token" content="${token.replace(/[^A-Za-z0-9_-]/g, '')}">
+<meta name="nbv-workflows" content="${attribute(JSON.stringify(workflows))}">
 <title>nbv history</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/app.css">

@@ -129,7 +129,7 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     if (!allowed) return sendText(res, 403, 'open the address nbv ui printed (it carries the token)\n');
     if (url.pathname === '/' || url.pathname === '/index.html') {
       res.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
-      const html = pageHtml(token);
+      const html = pageHtml(token, await listWorkflowNames(await open()));
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(html) });
       return void res.end(html);
     }

@@ -70,6 +70,7 @@ describe('security', () => {
     const html = await page.text();
     expect(html).toContain('<script type="module" src="/assets/app.js">');
     expect(html).not.toMatch(/<script>(?!<)/);
+    expect(html).toContain('<meta name="nbv-workflows" content="[&quot;XYZG3&quot;]">');
     const pair = cookie.split(';')[0]!;
     expect((await fetch(`${base}/`, { headers: { cookie: pair } })).status).toBe(200);
     expect((await fetch(`${base}/api/workflows`, { headers: { cookie: pair } })).status).toBe(403);

@@ -117,4 +117,6 @@ function App() {
 
 // The token came in the address; the page keeps it in its meta tag, so the address is cleaned.
 if (new URLSearchParams(location.search).has('token')) history.replaceState(null, '', `/${location.hash}`);
+const workflows = JSON.parse(document.querySelector('meta[name="nbv-workflows"]')?.getAttribute('content') ?? '[]') as string[];
+if (location.hash === '' && workflows.length === 1) history.replaceState(null, '', href({ view: 'state', wf: workflows[0]!, ref: 'working' }));
 render(html`<${App} />`, document.getElementById('app')!);
