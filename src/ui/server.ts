@@ -12,7 +12,7 @@ import { DiskFollower } from './follow.js';
 import { readJsonBody, sendError, sendJson, sendText } from './http.js';
 import { nodeHistory } from './nodeHistory.js';
 import { TOKEN_COOKIE, TOKEN_HEADER, allowedHost, cookieToken, newToken, sameToken, setCommonHeaders } from './security.js';
-import { compareView, listWorkflows, stateView, timeline } from './views.js';
+import { compareView, listWorkflows, staleView, stateView, timeline } from './views.js';
 
 export interface UiServerOptions {
   /** A folder inside the project. */
@@ -97,7 +97,8 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
         };
         return sendJson(res, 200, await timeline(project, name, filters, intParam(q.get('offset'), 0, 10_000_000), Math.max(1, intParam(q.get('limit'), PAGE_SIZE, MAX_PAGE))));
       }
-      if (what === 'states' && arg !== undefined && parts.length === 4) return sendJson(res, 200, await stateView(project, name, arg));
+      if (what === 'states' && arg !== undefined && parts.length === 4) return sendJson(res, 200, await stateView(project, name, arg, optional(q, 'tab')));
+      if (what === 'stale' && parts.length === 3) return sendJson(res, 200, await staleView(project, name));
       if (what === 'compare' && parts.length === 3) return sendJson(res, 200, await compareView(project, name, q.get('from') ?? '', q.get('to') ?? ''));
       if (what === 'nodes' && arg !== undefined && tail === 'history' && parts.length === 5) return sendJson(res, 200, await nodeHistory(project, name, arg));
     }

@@ -37,7 +37,6 @@ export interface NodeView {
   /** Other generation inputs, each as short JSON text. */
   inputs: Array<{ field: string; value: string }>;
   outputs: OutputView[];
-  stale: Array<{ code: string; detail: string }> | null;
 }
 
 export interface SceneView {
@@ -49,6 +48,10 @@ export interface SceneView {
 export interface TabView {
   id: string;
   title: string;
+  /** Only the tab asked for carries its scenes; the others carry their size and node ids. */
+  loaded: boolean;
+  sceneCount: number;
+  nodeIds: string[];
   scenes: SceneView[];
   /** Nodes that are not generation nodes (notes, loaders): listed, not drawn as cards. */
   others: Array<{ id: string; type: string; title: string | null }>;
@@ -81,7 +84,7 @@ function short(value: unknown): string {
   return json.length > 200 ? `${json.slice(0, 199)}…` : json;
 }
 
-export function nodeView(node: NbflowNode, config: NbflowConfig, stale?: Map<string, Array<{ code: string; detail: string }>>): NodeView {
+export function nodeView(node: NbflowNode, config: NbflowConfig): NodeView {
   const kind = nodeKind(node, config);
   const data = node.data ?? {};
   const title = nodeTitle(node) ?? null;
@@ -110,7 +113,6 @@ export function nodeView(node: NbflowNode, config: NbflowConfig, stale?: Map<str
     references,
     inputs: others,
     outputs: config.cacheFields.flatMap((field) => cacheEntries(node, field).map((entry) => outputOf(field, entry, kind))),
-    stale: stale?.get(node.id) ?? null,
   };
 }
 
@@ -118,9 +120,19 @@ function isGeneration(node: NbflowNode, config: NbflowConfig): boolean {
   return nodeKind(node, config) !== 'other' || config.cacheFields.some((f) => node.data?.[f] !== undefined);
 }
 
-/** Tabs in document order; within a tab, scenes in order of their number, nodes in document order. */
-export function documentView(doc: NbflowDocument, config: NbflowConfig, stale?: Map<string, Array<{ code: string; detail: string }>>): TabView[] {
+/** Tabs in document order; within the tab shown (`shownTab`, else the first), scenes in order
+ * of their number, nodes in document order. A 1 MB workflow's five tabs are 800 KB of JSON;
+ * one is a fifth of that. */
+export function documentView(doc: NbflowDocument, config: NbflowConfig, shownTab?: string): TabView[] {
+  const shown = doc.tabs.find((t) => t.id === shownTab) ?? doc.tabs[0];
   return doc.tabs.map((tab) => {
+    const title = typeof tab.title === 'string' ? tab.title : tab.id;
+    const generation = tab.nodes.filter((node) => isGeneration(node, config));
+    const nodeIds = generation.map((n) => n.id);
+    if (tab !== shown) {
+      const scenes = new Set(generation.map((n) => sceneNumber(nodeTitle(n)) ?? `node:${n.id}`));
+      return { id: tab.id, title, loaded: false, sceneCount: scenes.size, nodeIds, scenes: [], others: [] };
+    }
     const scenes = new Map<string, SceneView>();
     const others: TabView['others'] = [];
     for (const node of tab.nodes) {
@@ -128,7 +140,7 @@ export function documentView(doc: NbflowDocument, config: NbflowConfig, stale?: 
         others.push({ id: node.id, type: node.type, title: nodeTitle(node) ?? null });
         continue;
       }
-      const view = nodeView(node, config, stale);
+      const view = nodeView(node, config);
       const key = view.scene ?? `node:${node.id}`;
       let scene = scenes.get(key);
       if (!scene) {
@@ -138,7 +150,7 @@ export function documentView(doc: NbflowDocument, config: NbflowConfig, stale?: 
       scene.nodes.push(view);
     }
     const ordered = [...scenes.values()].sort((a, b) => Number(a.scene ?? Infinity) - Number(b.scene ?? Infinity));
-    return { id: tab.id, title: typeof tab.title === 'string' ? tab.title : tab.id, scenes: ordered, others };
+    return { id: tab.id, title, loaded: true, sceneCount: ordered.length, nodeIds, scenes: ordered, others };
   });
 }
 

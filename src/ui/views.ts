@@ -84,34 +84,28 @@ export interface StateView {
   item: LogItem | null;
   file: string;
   version: string;
-  /** The working file, or the head state while the working file equals it: stale marks apply. */
+  /** The working file, or the head state while the working file equals it: stale marks apply
+   * (GET .../stale; apart, because analysing every cache costs more than drawing the state). */
   current: boolean;
   tabs: TabView[];
-  staleCount: number;
 }
 
-function staleMap(stale: StaleNode[]): Map<string, Array<{ code: string; detail: string }>> {
-  return new Map(stale.map((s) => [s.node, s.reasons.map((r) => ({ code: r.code, detail: r.detail }))]));
-}
-
-export async function stateView(project: Project, workflow: string, rawRef: string): Promise<StateView> {
+export async function stateView(project: Project, workflow: string, rawRef: string, tab?: string): Promise<StateView> {
   const ref = checkViewRef(rawRef);
-  // Stale marks describe the working file; a recorded state gets them only while the working
-  // file holds its very bytes (the clean head). The cache analysis is what `status` lists.
   const [side, wf] = await Promise.all([loadSide(project, workflow, ref), resolveWorkflow(project, workflow)]);
   const current = ref === WORKING || (side.commit === wf.head.commit && (await readWorkingFile(project, wf)).kind === 'clean');
-  const stale = current ? staleNodes(await analyzeCaches(project, workflow)) : [];
-  return {
-    workflow,
-    ref,
-    commit: side.commit,
-    item: side.item,
-    file: side.file,
-    version: side.version,
-    current,
-    tabs: documentView(side.doc, project.config, current ? staleMap(stale) : undefined),
-    staleCount: stale.length,
-  };
+  return { workflow, ref, commit: side.commit, item: side.item, file: side.file, version: side.version, current, tabs: documentView(side.doc, project.config, tab) };
+}
+
+export interface StaleView {
+  workflow: string;
+  /** Nodes of the working file whose cache no longer matches them, as `status` lists them. */
+  nodes: Array<{ node: string; title: string | null; reasons: Array<{ code: string; detail: string }> }>;
+}
+
+export async function staleView(project: Project, workflow: string): Promise<StaleView> {
+  const stale: StaleNode[] = staleNodes(await analyzeCaches(project, workflow));
+  return { workflow, nodes: stale.map((s) => ({ node: s.node, title: s.title ?? null, reasons: s.reasons.map((r) => ({ code: r.code, detail: r.detail })) })) };
 }
 
 export interface CompareNode extends NodeDiff {

@@ -157,9 +157,16 @@ describe('views', () => {
   });
 
   it('draws a state as tabs of scenes, each node with prompt, model, references and outputs', async () => {
-    const state = await json('/api/workflows/XYZG3/states/V0-2');
-    expect(state).toMatchObject({ ref: 'V0-2', version: 'V0-2', current: false });
-    expect(state.tabs).toHaveLength(5);
+    const first = await json('/api/workflows/XYZG3/states/V0-2');
+    expect(first).toMatchObject({ ref: 'V0-2', version: 'V0-2', current: false });
+    // Only the tab asked for (else the first) carries its scenes; the others their size.
+    expect(first.tabs.map((t: any) => [t.id, t.loaded, t.sceneCount])).toEqual([
+      ['acct-1', true, 4], ['acct-2', false, 4], ['acct-3', false, 4], ['acct-4', false, 4], ['acct-5', false, 4],
+    ]);
+    expect(first.tabs[1].scenes).toEqual([]);
+    expect(first.tabs[1].nodeIds).toContain('img-s05');
+    const state = await json('/api/workflows/XYZG3/states/V0-2?tab=acct-2');
+    expect(state.tabs.map((t: any) => t.loaded)).toEqual([false, true, false, false, false]);
     const scene = state.tabs.flatMap((t: any) => t.scenes).find((s: any) => s.scene === '5');
     expect(scene.title).toBe('Scene 05');
     const image = scene.nodes.find((n: any) => n.kind === 'image');
@@ -173,14 +180,16 @@ describe('views', () => {
     expect(clip.thumb).toMatch(/\.jpg$/);
   });
 
-  it('marks the working file as current, with stale reasons where a cache no longer matches', async () => {
+  it('marks the working file as current, and lists its stale caches with their reasons apart', async () => {
     const state = await json('/api/workflows/XYZG3/states/working');
     expect(state).toMatchObject({ ref: 'working', commit: null, current: true });
-    const nodes = state.tabs.flatMap((t: any) => t.scenes.flatMap((s: any) => s.nodes));
-    const stale = nodes.filter((n: any) => n.stale);
-    expect(stale.length).toBe(state.staleCount);
-    // Scene 01's prompt was edited after its image was made.
-    expect(stale.find((n: any) => n.id === 'img-s01').stale[0].code).toBeTruthy();
+    expect((await json('/api/workflows/XYZG3/states/HEAD~1')).current).toBe(false);
+    const stale = await json('/api/workflows/XYZG3/stale');
+    // Scene 01's prompt was edited after its image was made; its clip is downstream of it.
+    const s01 = stale.nodes.find((n: any) => n.node === 'img-s01');
+    expect(s01.reasons.map((r: any) => r.code)).toContain('prompt-changed');
+    expect(stale.nodes.find((n: any) => n.node === 'vid-s01').reasons.map((r: any) => r.code)).toContain('upstream-stale');
+    expect(stale.nodes.some((n: any) => n.node === 'img-s04')).toBe(false);
   });
 
   it('compares two states per node, with the prompt as a word diff', async () => {

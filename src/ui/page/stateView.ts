@@ -1,9 +1,9 @@
 // A state: its operation, then its tabs and scenes as a grid of cards, each generation node with
 // its outputs, prompt, model, references and stale marks. An older state offers to bring back a
 // scene's or a node's cache, or the whole file; the current one offers to wipe a scene.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { NodeView, SceneView, TabView } from '../stateView.js';
-import type { StateView as StateData } from '../views.js';
+import type { StaleView, StateView as StateData } from '../views.js';
 import { useAsk, type ActionRequest } from './confirm.js';
 import { authorName, href, html, refLabel, short, useJson, wfPath, enc, when } from './lib.js';
 import { Outputs, RefImage } from './media.js';
@@ -18,7 +18,10 @@ function Prompt({ text, label }: { text: string | null; label: string }) {
   </details>`;
 }
 
-function Stale({ reasons }: { reasons: NodeView['stale'] }) {
+type Reasons = StaleView['nodes'][number]['reasons'];
+type StaleMap = Map<string, Reasons>;
+
+function Stale({ reasons }: { reasons: Reasons | undefined }) {
   if (!reasons) return null;
   return html`<div class="stale" role="note">
     <span class="stale-badge">stale</span>
@@ -26,7 +29,8 @@ function Stale({ reasons }: { reasons: NodeView['stale'] }) {
   </div>`;
 }
 
-function NodeCard({ node, data }: { node: NodeView; data: StateData }) {
+function NodeCard({ node, data, stale }: { node: NodeView; data: StateData; stale: StaleMap }) {
+  const reasons = stale.get(node.id);
   const ask = useAsk();
   const restoreNode = (): ActionRequest => ({
     workflow: data.workflow,
@@ -37,7 +41,7 @@ function NodeCard({ node, data }: { node: NodeView; data: StateData }) {
     command: `nbv restore ${data.workflow} ${short(data.commit)} --node ${node.id}`,
     confirmLabel: 'Restore this take',
   });
-  return html`<div class="node kind-${node.kind} ${node.stale ? 'is-stale' : ''}" data-node=${node.id}>
+  return html`<div class="node kind-${node.kind} ${reasons ? 'is-stale' : ''}" data-node=${node.id}>
     <div class="node-head">
       <span class="kind">${KIND_LABEL[node.kind]}</span>
       ${node.model !== null ? html`<span class="model">${node.model}</span>` : null}
@@ -46,14 +50,14 @@ function NodeCard({ node, data }: { node: NodeView; data: StateData }) {
       <a class="small-link" href=${href({ view: 'node', wf: data.workflow, node: node.id })}>history</a>
       ${!data.current && data.commit ? html`<button type="button" class="link restore-node" onClick=${() => ask(restoreNode())}>restore</button>` : null}
     </div>
-    <${Stale} reasons=${node.stale} />
+    <${Stale} reasons=${reasons} />
     <${Outputs} outputs=${node.outputs} />
     <${Prompt} text=${node.prompt} label="Prompt" />
     ${node.references.length ? html`<div class="refs">${node.references.map((r) => html`<${RefImage} url=${r.url} />`)}</div>` : null}
   </div>`;
 }
 
-function SceneCard({ scene, data }: { scene: SceneView; data: StateData }) {
+function SceneCard({ scene, data, stale }: { scene: SceneView; data: StateData; stale: StaleMap }) {
   const ask = useAsk();
   const label = scene.title;
   const outputs = scene.nodes.reduce((n, node) => n + node.outputs.length, 0);
@@ -87,31 +91,54 @@ function SceneCard({ scene, data }: { scene: SceneView; data: StateData }) {
         ? html`<button type="button" class="ghost small wipe-scene" onClick=${() => ask(wipe())}>Wipe</button>`
         : null}
     </header>
-    ${scene.nodes.map((node) => html`<${NodeCard} node=${node} data=${data} />`)}
+    ${scene.nodes.map((node) => html`<${NodeCard} node=${node} data=${data} stale=${stale} />`)}
   </section>`;
 }
 
-function Tabs({ tabs, data }: { tabs: TabView[]; data: StateData }) {
-  const [shown, setShown] = useState<string>(tabs[0]?.id ?? '');
-  const tab = tabs.find((t) => t.id === shown) ?? tabs[0];
+/** The first cards at once, the rest right after the first paint: a tab of 80 nodes and 300
+ * thumbnails is on screen as fast as one of eight. */
+const FIRST_CARDS = 12;
+
+function SceneGrid({ tab, data, stale }: { tab: TabView; data: StateData; stale: StaleMap }) {
+  const [limit, setLimit] = useState(FIRST_CARDS);
+  useEffect(() => {
+    if (tab.scenes.length <= limit) return;
+    const timer = setTimeout(() => setLimit(Infinity), 30);
+    return () => clearTimeout(timer);
+  }, [limit, tab.scenes.length]);
+  return html`<div class="grid">${tab.scenes.slice(0, limit).map((s) => html`<${SceneCard} scene=${s} data=${data} stale=${stale} />`)}</div>`;
+}
+
+function Tabs({ tabs, data, stale, onPick, picked }: { tabs: TabView[]; data: StateData; stale: StaleMap; onPick: (id: string) => void; picked: string | null }) {
+  const tab = tabs.find((t) => t.loaded);
   if (!tab) return html`<p class="muted">This state has no tabs.</p>`;
+  const active = picked ?? tab.id;
   return html`<div>
     <nav class="tabs" role="tablist">
       ${tabs.map((t) => {
-        const stale = t.scenes.reduce((n, s) => n + s.nodes.filter((x) => x.stale).length, 0);
-        return html`<button type="button" role="tab" aria-selected=${t.id === tab.id} class="tab ${t.id === tab.id ? 'active' : ''}" onClick=${() => setShown(t.id)}>
-          ${t.title} <span class="count">${t.scenes.length}</span>${stale ? html` <span class="stale-dot" title="${stale} stale">●</span>` : null}
+        const marked = t.nodeIds.filter((id) => stale.has(id)).length;
+        return html`<button type="button" role="tab" aria-selected=${t.id === active} class="tab ${t.id === active ? 'active' : ''}" onClick=${() => onPick(t.id)}>
+          ${t.title} <span class="count">${t.sceneCount}</span>${marked ? html` <span class="stale-dot" title="${marked} stale">●</span>` : null}
         </button>`;
       })}
     </nav>
-    <div class="grid">${tab.scenes.map((s) => html`<${SceneCard} scene=${s} data=${data} />`)}</div>
+    <${SceneGrid} key=${tab.id} tab=${tab} data=${data} stale=${stale} />
     ${tab.others.length ? html`<p class="others muted">Also in this tab: ${tab.others.map((o) => o.title ?? o.id).join(', ')}</p>` : null}
   </div>`;
 }
 
 export function StateView({ wf, refName, refresh }: { wf: string; refName: string; refresh: number }) {
   const ask = useAsk();
-  const { data, error, ms } = useJson<StateData>(`${wfPath(wf)}/states/${enc(refName)}`, refresh);
+  const [picked, setPicked] = useState<string | null>(null);
+  const answer = useJson<StateData>(`${wfPath(wf)}/states/${enc(refName)}${picked ? `?tab=${enc(picked)}` : ''}`, refresh);
+  // While another tab loads, the one shown stays on screen.
+  const last = useRef<StateData | null>(null);
+  if (answer.data) last.current = answer.data;
+  const { error, ms } = answer;
+  const data = answer.data ?? last.current;
+  // Stale marks come on their own: analysing every cache costs more than drawing the scenes.
+  const staleData = useJson<StaleView>(data?.current ? `${wfPath(wf)}/stale` : null, refresh).data;
+  const stale: StaleMap = new Map((staleData?.nodes ?? []).map((n) => [n.node, n.reasons]));
   useEffect(() => {
     // The first view's time, from navigation to the scenes on screen, for the browser tests' report.
     if (data && !document.documentElement.dataset['firstView']) {
@@ -130,13 +157,13 @@ export function StateView({ wf, refName, refresh }: { wf: string; refName: strin
     command: `nbv restore ${data.workflow} ${short(data.commit)}`,
     confirmLabel: 'Restore this state',
   });
-  return html`<div class="state" data-ready="state" data-load-ms=${ms === null ? '' : Math.round(ms)}>
+  return html`<div class="state" data-ready="state" data-stale=${staleData ? 'loaded' : ''} data-load-ms=${ms === null ? '' : Math.round(ms)}>
     <header class="state-head">
       <div>
         <h2>${data.ref === 'working' ? html`Working file <span class="version">${data.version}</span>` : html`<span class="version">${data.version}</span> <code>${short(data.commit)}</code>`}</h2>
         ${item
           ? html`<p class="state-meta"><span class="op op-${item.op}">${item.op}</span> ${item.message || 'no message'} · ${authorName(item.author)} · ${when(item.date)}</p>`
-          : html`<p class="state-meta">${data.file}, as it is on disk${data.staleCount ? html` · <span class="stale-badge">${data.staleCount} stale</span>` : ' · every cache matches its node'}</p>`}
+          : html`<p class="state-meta">${data.file}, as it is on disk${!staleData ? '' : stale.size ? html` · <span class="stale-badge">${stale.size} stale</span>` : ' · every cache matches its node'}</p>`}
       </div>
       <span class="spacer"></span>
       ${!data.current && data.commit ? html`<button type="button" class="secondary restore-state" onClick=${() => ask(restoreAll())}>Restore this state</button>` : null}
@@ -144,6 +171,6 @@ export function StateView({ wf, refName, refresh }: { wf: string; refName: strin
         ? html`<a class="button secondary" href=${href({ view: 'compare', wf, from: data.ref === 'working' ? 'HEAD' : short(data.commit), to: 'working' })}>Compare with now</a>`
         : null}
     </header>
-    <${Tabs} tabs=${data.tabs} data=${data} />
+    <${Tabs} tabs=${data.tabs} data=${data} stale=${stale} onPick=${setPicked} picked=${picked} />
   </div>`;
 }
