@@ -26,9 +26,10 @@ function svgFor(urlPath: string): string {
   const hue = HUES[digest[0]! % HUES.length]!;
   const label = path.basename(urlPath).replace(/\.[a-z0-9]+$/, '').slice(0, 6);
   const scene = /\/(s\d\d)\//.exec(urlPath)?.[1] ?? '';
+  // Flat colours: the screenshots in docs/ui/ stay small PNGs.
   return `<svg xmlns="http://www.w3.org/2000/svg" width="240" height="150" viewBox="0 0 240 150">
-<defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="hsl(${hue},55%,62%)"/><stop offset="1" stop-color="hsl(${(hue + 40) % 360},45%,32%)"/></linearGradient></defs>
-<rect width="240" height="150" fill="url(#g)"/><circle cx="${60 + (digest[1]! % 120)}" cy="${40 + (digest[2]! % 60)}" r="${18 + (digest[3]! % 20)}" fill="hsla(${hue},80%,90%,.55)"/>
+<rect width="240" height="150" fill="hsl(${hue},45%,58%)"/><rect y="100" width="240" height="50" fill="hsl(${hue},40%,42%)"/>
+<circle cx="${60 + (digest[1]! % 120)}" cy="${40 + (digest[2]! % 50)}" r="${18 + (digest[3]! % 20)}" fill="hsl(${hue},70%,85%)"/>
 <text x="12" y="138" font-family="sans-serif" font-size="16" fill="#fff">${scene} ${label}</text></svg>`;
 }
 
