@@ -2,13 +2,14 @@
 // concurrent runs and many property runs; prints the figures that docs/reliability.md reports.
 //
 //   npm run torture -- [--kills 400] [--sample-kills 100] [--procs 6] [--ops 25] [--conc-runs 3]
-//                      [--prop-runs 150] [--seed N] [--json FILE]
+//                      [--prop-runs 150] [--binary-kills 24] [--binary-mb 3] [--seed N] [--json FILE]
 import fs from 'node:fs';
 import fc from 'fast-check';
 import { buildDriver } from '../test/reliability/harness/build.js';
 import { runCrashCycles, type CrashReport } from '../test/reliability/harness/crash.js';
 import { runConcurrency, type ConcurrencyReport } from '../test/reliability/harness/concurrency.js';
 import { sequenceProperty } from '../test/reliability/harness/properties.js';
+import { runBinaryKills, type BinaryKillReport } from '../test/reliability/harness/binaryKills.js';
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -22,6 +23,8 @@ const procs = option('procs', 6);
 const ops = option('ops', 25);
 const concRuns = option('conc-runs', 3);
 const propRuns = option('prop-runs', 150);
+const binaryKills = option('binary-kills', 24);
+const binaryMb = option('binary-mb', 3);
 const jsonAt = process.argv.indexOf('--json');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -39,6 +42,14 @@ try {
     });
     crash.push({ ...report, project });
     report.violations.forEach((v) => log(`  VIOLATION ${v}`));
+  }
+
+  // The real binary on a multi-megabyte workflow: track with hand-made backups, gc, wipe --all --bump.
+  let binary: BinaryKillReport | null = null;
+  if (binaryKills > 0) {
+    log(`binary: ${binaryKills} runs of bin/nbv.js on a ${binaryMb} MB workflow`);
+    binary = await runBinaryKills({ kills: binaryKills, seed, workflowBytes: binaryMb * 1024 * 1024, maxDelayMs: 4000, hookChance: 0.3, progress: (line) => log(`  ${line}`) });
+    binary.violations.forEach((v) => log(`  VIOLATION ${v}`));
   }
 
   const concurrency: ConcurrencyReport[] = [];
@@ -74,11 +85,12 @@ try {
       edits: sum(concurrency.map((c) => c.edits)), commits: sum(concurrency.map((c) => c.commits)), bumps: sum(concurrency.map((c) => c.bumps)),
       violations: sum(concurrency.map((c) => c.violations.length)),
     },
+    binary: binary && { ...binary, violations: binary.violations.length },
     properties: { runs: property.numRuns, failed: property.failed, ...(property.failed ? { seed: property.seed, path: property.counterexamplePath } : {}) },
   };
   process.stdout.write(JSON.stringify(figures, null, 2) + '\n');
   if (jsonAt >= 0) fs.writeFileSync(process.argv[jsonAt + 1]!, JSON.stringify(figures, null, 2) + '\n');
-  const failed = figures.crash.some((c) => c.violations > 0) || figures.concurrency.violations > 0 || property.failed;
+  const failed = figures.crash.some((c) => c.violations > 0) || figures.concurrency.violations > 0 || property.failed || (binary?.violations.length ?? 0) > 0;
   process.exitCode = failed ? 1 : 0;
 } finally {
   fs.rmSync(driver, { force: true });

@@ -24,6 +24,7 @@ export type NbvErrorCode =
   | 'NOT_A_PROJECT'
   | 'ALREADY_EXISTS'
   | 'NOTHING_TO_DO'
+  | 'UNCOMMITTED_CHANGES' // a step that would replace edits the user has not recorded
   // the store and its neighbours
   | 'LOCKED' // another nbv holds the project lock past the wait
   | 'REF_CONFLICT' // compare-and-swap on a ref lost
@@ -55,8 +56,15 @@ export function isNbvError(value: unknown): value is NbvError {
   return value instanceof NbvError;
 }
 
+/** Control and bidirectional-override characters, shown escaped: a name holding a newline or a
+ * right-to-left override must not split the line or display as something else. */
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const escapeUnprintable = (text: string) => text.replace(UNPRINTABLE, (c) => (c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+
 /** One line for a human: `<file>: <message>` when a file is known. */
 export function formatError(err: NbvError): string {
-  const text = err.message.replace(/\s*\n\s*/g, ' ');
-  return err.file !== undefined && !text.startsWith(err.file) ? `${err.file}: ${text}` : text;
+  const text = escapeUnprintable(err.message.replace(/\s*\n\s*/g, ' '));
+  const file = err.file === undefined ? undefined : escapeUnprintable(err.file);
+  return file !== undefined && !text.startsWith(file) ? `${file}: ${text}` : text;
 }

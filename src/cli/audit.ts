@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { audit, auditToCsv, auditToJsonl } from '../engine/index.js';
 import { collect } from './options.js';
-import { withProject, type GlobalOptions } from './run.js';
+import { printJson, withProject, type GlobalOptions } from './run.js';
 
 interface AuditFlags {
   since?: string;
@@ -9,6 +9,7 @@ interface AuditFlags {
   author?: string;
   op?: string[];
   format: 'jsonl' | 'csv';
+  json?: boolean;
 }
 
 function format(value: string): 'jsonl' | 'csv' {
@@ -25,6 +26,8 @@ export function registerAudit(program: Command): void {
     .option('--author <who>', 'only operations by this person (part of the name or email, any case)')
     .option('--op <kind>', 'only this operation (repeatable)', collect)
     .option('--format <format>', 'jsonl (one JSON object per line) or csv (RFC 4180)', format, 'jsonl')
+    .option('--json', 'one JSON array of the records (as every listing takes --json)')
+    .addHelpText('after', `\nExamples:\n  $ nbv audit --since 2.weeks.ago\n  $ nbv audit --op wipe --format csv > wipes.csv\n  $ nbv audit --json | jq '.[].op'\n`)
     .action((workflow: string | undefined, flags: AuditFlags) =>
       withProject(program.opts<GlobalOptions>(), async (project) => {
         // As in log: the program's --author lands here when it comes before the command name.
@@ -36,6 +39,7 @@ export function registerAudit(program: Command): void {
           ...(author === undefined ? {} : { author }),
           ...(flags.op ? { ops: flags.op } : {}),
         });
+        if (flags.json) return printJson(records);
         process.stdout.write(flags.format === 'csv' ? auditToCsv(records) : auditToJsonl(records));
       }),
     );

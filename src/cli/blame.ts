@@ -13,6 +13,7 @@ export function registerBlame(program: Command): void {
   program
     .command('blame [workflow]')
     .description("for each field of a node, the commit, version, author and date that last changed it")
+    .addHelpText('after', `\nExamples:\n  $ nbv blame --node img-s03\n  $ nbv blame --node img-s03 --field prompt\n`)
     .requiredOption('--node <id>', 'the node, by id')
     .option('--field <path>', "only this field: a data field's name (prompt) or a JSON pointer inside the node (/data/_savedImages)")
     .option('--json', 'print JSON')

@@ -7,6 +7,7 @@ export function registerBump(program: Command): void {
   program
     .command('bump [workflow]')
     .description('V0-N -> V0-N+1; the old version goes to backups/')
+    .addHelpText('after', `\nExamples:\n  $ nbv bump -m "Scene 03: golden hour"\n  $ nbv bump XYZG3\n`)
     .option('-m, --message <msg>', 'what makes this a new version')
     .option('--json', 'print JSON')
     .action((workflow: string | undefined, opts: { message?: string; json?: boolean }) =>

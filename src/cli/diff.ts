@@ -7,6 +7,7 @@ export function registerDiff(program: Command): void {
   program
     .command('diff [from] [to]')
     .description('per-node differences; default HEAD against the working file')
+    .addHelpText('after', `\nExamples:\n  $ nbv diff\n  $ nbv diff V0-2 V0-3\n  $ nbv diff HEAD~1 HEAD --json\n`)
     .option('-w, --workflow <name>', 'the workflow (when the project has several)')
     .option('--patch', 'print the RFC 6902 patch')
     .option('--json', 'print JSON')
@@ -18,8 +19,8 @@ export function registerDiff(program: Command): void {
           ...(to === undefined ? {} : { to }),
         });
         if (opts.patch) return printJson(result.patch);
-        if (opts.json) return printJson({ workflow: result.workflow, from: result.from, to: result.to, ...result.diff });
-        printLines([`${result.workflow}: ${result.from.label} -> ${result.to.label}`, ...describeDiff(result.diff)]);
+        if (opts.json) return printJson({ workflow: result.workflow, from: result.from, to: result.to, ...result.diff, edges: result.edges });
+        printLines([`${result.workflow}: ${result.from.label} -> ${result.to.label}`, ...describeDiff(result.diff, Infinity, result.edges)]);
       }),
     );
 }

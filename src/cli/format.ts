@@ -2,6 +2,10 @@
 import type { DocumentDiff, NodeDiff } from '../nbflow/types.js';
 import type { FieldChange } from '../nbflow/types.js';
 import type { LogItem } from '../engine/index.js';
+import { describeEdgeChange, formatWordDiff, wordDiff, type EdgeChange } from '../nbflow/index.js';
+
+/** Unchanged words kept around each change of a prompt's word diff. */
+const WORD_CONTEXT = 24;
 
 export const short = (oid: string | null | undefined) => (oid ? oid.slice(0, 7) : '-------');
 
@@ -36,6 +40,9 @@ export function describeChange(change: FieldChange): string {
     case 'reference-changed':
       return `${change.field ?? 'reference'} ${beforeAfter(change.before, change.after)}`;
     case 'prompt-edited':
+      if (typeof change.before === 'string' && typeof change.after === 'string') {
+        return `${change.field ?? 'prompt'} edited: ${formatWordDiff(wordDiff(change.before, change.after), WORD_CONTEXT)}`;
+      }
       return `${change.field ?? 'prompt'} edited`;
     case 'input-changed':
     case 'presentation-changed':
@@ -55,7 +62,7 @@ export function describeNode(node: NodeDiff): string {
 
 /** Per-node lines; with `limit`, the first nodes and then one line that counts the rest by kind
  * of change, so a 40-node restore does not bury what the command said. */
-export function describeDiff(diff: DocumentDiff, limit = Infinity): string[] {
+export function describeDiff(diff: DocumentDiff, limit = Infinity, edges?: EdgeChange[]): string[] {
   const shown = diff.nodes.slice(0, limit);
   const lines = shown.map(describeNode);
   const rest = diff.nodes.slice(shown.length);
@@ -65,7 +72,10 @@ export function describeDiff(diff: DocumentDiff, limit = Infinity): string[] {
     const kinds = [...counts].map(([kind, n]) => `${kind} ${n}`).join(', ');
     lines.push(`  … and ${rest.length} more node${rest.length === 1 ? '' : 's'} (${kinds}); 'nbv diff' lists them all`);
   }
-  if (diff.other.length) lines.push(`  ~ outside nodes: ${diff.other.join(', ')}`);
+  // Edges are named by their ends when the caller diffed them; their JSON paths are then noise.
+  const other = edges ? diff.other.filter((p) => !/^\/tabs\/\d+\/edges(\/|$)/.test(p)) : diff.other;
+  for (const edge of edges ?? []) lines.push(`  ~ edge ${describeEdgeChange(edge)}${edge.tab ? ` (${edge.tab})` : ''}`);
+  if (other.length) lines.push(`  ~ outside nodes: ${other.join(', ')}`);
   return lines.length ? lines : ['  no differences'];
 }
 

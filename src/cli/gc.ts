@@ -8,6 +8,7 @@ export function registerGc(program: Command): void {
   program
     .command('gc')
     .description('pack the store: every version as a delta against its neighbour, in a pack the real git reads')
+    .addHelpText('after', `\nExamples:\n  $ nbv gc\n`)
     .option('--json', 'print JSON')
     .action((opts: { json?: boolean }) =>
       withProject(program.opts<GlobalOptions>(), async (project) => {

@@ -6,6 +6,7 @@ export function registerInit(program: Command): void {
   program
     .command('init')
     .description('create the store (.nbv/) in the current folder')
+    .addHelpText('after', `\nExamples:\n  $ nbv init && nbv track XYZG3-V0-3.nbflow\n`)
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       try {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { log } from '../engine/index.js';
+import { log, OP_KINDS } from '../engine/index.js';
 import { describeLogItem } from './format.js';
 import { collect, positiveInt } from './options.js';
 import { printJson, printLines, withProject, type GlobalOptions } from './run.js';
@@ -19,11 +19,12 @@ export function registerLog(program: Command): void {
   program
     .command('log [workflow]')
     .description('history, newest first')
+    .addHelpText('after', `\nExamples:\n  $ nbv log -n 10\n  $ nbv log --scene 03 --op wipe\n  $ nbv log --since 2.weeks.ago --author jane\n`)
     .option('--node <id>', 'only commits that touched this node (repeatable)', collect)
     .option('--scene <n>', 'only commits that touched this scene (repeatable)', collect)
-    .option('--op <kind>', 'only this operation: track, commit, wipe, bump, restore, undo, import (repeatable)', collect)
+    .option('--op <kind>', `only this operation: ${OP_KINDS.join(', ')} (repeatable)`, collect)
     .option('--author <who>', 'only changes by this person (part of the name or email, any case)')
-    .option('--since <when>', 'only changes on or after this date (2026-05-12) or time (2026-05-12T10:00:00+02:00)')
+    .option('--since <when>', 'only changes on or after this date (2026-05-12, yesterday, 2.weeks.ago) or time (2026-05-12T10:00:00+02:00)')
     .option('--until <when>', 'only changes on or before this date or time')
     .option('-n, --number <n>', 'at most n entries', positiveInt)
     .option('--json', 'print JSON')

@@ -29,6 +29,13 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   audit: () => import('./audit.js').then((m) => m.registerAudit),
   plan: () => import('./plan.js').then((m) => m.registerPlan),
   reroll: () => import('./reroll.js').then((m) => m.registerReroll),
+  redo: () => import('./redo.js').then((m) => m.registerRedo),
+  untrack: () => import('./untrack.js').then((m) => m.registerUntrack),
+  completion: () => import('./completion.js').then((m) => m.registerCompletion),
+  'git-setup': () => import('./gitSetup.js').then((m) => m.registerGitSetup),
+  'git-diff': () => import('./gitDiff.js').then((m) => m.registerGitDiff),
+  'git-textconv': () => import('./gitDiff.js').then((m) => m.registerGitTextconv),
+  'merge-driver': () => import('./mergeDriver.js').then((m) => m.registerMergeDriver),
   ui: () => import('./ui.js').then((m) => m.registerUi),
 };
 
@@ -46,7 +53,9 @@ function commandNamed(args: string[]): string | null {
   return null;
 }
 
-async function main(args: string[]): Promise<void> {
+async function main(argv: string[]): Promise<void> {
+  // `nbv help backups sync` is `nbv backups sync --help`, as git reads it.
+  const args = argv[0] === 'help' && argv.length > 1 ? [...argv.slice(1), '--help'] : argv;
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     process.stdout.write(`${TOOL_VERSION}\n`);
     return;
@@ -56,14 +65,17 @@ async function main(args: string[]): Promise<void> {
     .description('version control for .nbflow workflows: every wipe, bump, edit and restore is a commit')
     .version(TOOL_VERSION)
     .option('--author <who>', "who is making this change ('Name <email>'); else NBV_AUTHOR, git config, OS user")
-    .showHelpAfterError('(nbv --help lists the commands)')
-    .exitOverride();
+    .exitOverride()
+    // A usage error is one line, as every other nbv error: "nbv: unknown option '--x'".
+    .configureOutput({ outputError: (text, write) => write(`nbv: ${text.replace(/^error: /, '').trimEnd()}\n`) });
 
   const named = commandNamed(args);
-  const wanted = named === null ? Object.keys(COMMANDS) : [named];
+  // The completion script lists every command, so it loads them all as help does.
+  const wanted = named === null || named === 'completion' ? Object.keys(COMMANDS) : [named];
   const registers = await Promise.all(wanted.map((name) => COMMANDS[name]!()));
   for (const register of registers) register(program);
-  const overrideExits = (command: Command): void => command.commands.forEach((c) => overrideExits(c.exitOverride()));
+  const overrideExits = (command: Command): void =>
+    command.commands.forEach((c) => overrideExits(c.exitOverride().configureOutput({ outputError: (text, write) => write(`nbv: ${text.replace(/^error: /, '').trimEnd()}\n`) })));
   overrideExits(program);
 
   try {
@@ -76,5 +88,11 @@ async function main(args: string[]): Promise<void> {
     throw err;
   }
 }
+
+// `nbv audit | head`: the reader went away; that is the end of the output, not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 
 await main(process.argv.slice(2));

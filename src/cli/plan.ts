@@ -26,6 +26,7 @@ export function registerPlan(program: Command): void {
   program
     .command('plan [workflow]')
     .description('what the next run would regenerate (no cache, stale, re-rolled), why, and how long it would take')
+    .addHelpText('after', `\nExamples:\n  $ nbv plan\n  $ nbv plan --json\n`)
     .option('--json', 'print JSON')
     .action((workflow: string | undefined, opts: { json?: boolean }) =>
       withProject(program.opts<GlobalOptions>(), async (project) => {

@@ -13,7 +13,8 @@ interface RerollFlags extends SelectorFlags {
 export function registerReroll(program: Command): void {
   const command = program
     .command('reroll [workflow]')
-    .description("regenerate these nodes on the next run whatever their cache holds (no other node's cache is touched)");
+    .description("regenerate these nodes on the next run whatever their cache holds (no other node's cache is touched)")
+    .addHelpText('after', `\nExamples:\n  $ nbv reroll --scene 03\n  $ nbv reroll --node img-s03 --node img-s05\n`);
   addSelectorOptions(command, false)
     .option('-m, --message <msg>', 'why')
     .option('--json', 'print JSON')

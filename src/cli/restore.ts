@@ -14,7 +14,8 @@ export function registerRestore(program: Command): void {
   const command = program
     .command('restore <args...>')
     .usage('[WORKFLOW] REF [--node ID | --scene N]...')
-    .description('bring back a recorded state byte for byte, or only chosen nodes\' cache');
+    .description('bring back a recorded state byte for byte, or only chosen nodes\' cache')
+    .addHelpText('after', `\nExamples:\n  $ nbv restore HEAD\n  $ nbv restore V0-2\n  $ nbv restore backups/XYZG3-V0-3.nbflow.bak-2026-05-12-pre-cache-wipe --scene 05\n`);
   addSelectorOptions(command, false)
     .option('-m, --message <msg>', 'why')
     .option('--json', 'print JSON')
@@ -33,6 +34,7 @@ export function registerRestore(program: Command): void {
           return printJson({
             workflow: result.workflow,
             recorded: result.recorded,
+            broughtBack: result.broughtBack,
             reason: result.reason,
             from: result.from.commit,
             nodes: result.nodes,
@@ -42,6 +44,7 @@ export function registerRestore(program: Command): void {
             changes: result.diff,
           });
         }
+        if (result.broughtBack) return printLines([`Brought back ${result.reason!.replace(/ was missing; it is back as /, ' as ')} (${short(result.from.commit)}); nothing to record.`]);
         if (!result.recorded) return printLines([`Nothing to restore: ${result.reason}.`]);
         printLines([
           result.savedCommit ? `Recorded your unsaved changes first (commit ${short(result.savedCommit)}).` : null,

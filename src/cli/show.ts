@@ -7,6 +7,7 @@ export function registerShow(program: Command): void {
   program
     .command('show <ref>')
     .description('one recorded state: its operation, per-node changes, and patch')
+    .addHelpText('after', `\nExamples:\n  $ nbv show HEAD\n  $ nbv show V0-2 --patch\n`)
     .option('-w, --workflow <name>', 'the workflow (when the project has several)')
     .option('--patch', 'print the RFC 6902 patch from its parent')
     .option('--json', 'print JSON')
@@ -27,7 +28,7 @@ export function registerShow(program: Command): void {
           '',
           `    ${item.message.split('\n').join('\n    ')}`,
           '',
-          ...describeDiff(result.diff),
+          ...describeDiff(result.diff, Infinity, result.edges),
         ]);
       }),
     );

@@ -68,11 +68,13 @@ export function registerTrack(program: Command): void {
   program
     .command('track [file]')
     .description('start versioning a workflow file, taking in its hand-made backups/ history')
+    .addHelpText('after', `\nExamples:\n  $ nbv track XYZG3-V0-3.nbflow\n  $ nbv track --all\n  $ nbv track --unversioned "My Workflow.nbflow"\n`)
     .option('-m, --message <msg>', 'message of the commit of the working file')
     .option('--no-history', 'record only the working file; leave backups/ and copies out of history')
     .option('--all', 'track every workflow whose working file is in the current folder')
+    .option('--unversioned', 'track a file named without a version (NAME.nbflow) as NAME V0-1')
     .option('--json', 'print JSON')
-    .action((file: string | undefined, opts: { message?: string; history: boolean; all?: boolean; json?: boolean }) =>
+    .action((file: string | undefined, opts: { message?: string; history: boolean; all?: boolean; unversioned?: boolean; json?: boolean }) =>
       withProject(program.opts<GlobalOptions>(), async (project) => {
         if ((file === undefined) === !opts.all) {
           throw new NbvError('BAD_USAGE', file === undefined ? 'name the working file to track, or give --all' : 'give a file or --all, not both');
@@ -85,7 +87,7 @@ export function registerTrack(program: Command): void {
           else printLines([...all.tracked.flatMap((r) => describe(r, true)), ...all.failed.map((f) => `not tracked ${f.file}: ${f.message}`)]);
           return all.failed.length > 0 ? EXIT_BAD_INPUT : 0;
         }
-        const result = await track(project, { file: file!, ...common, ...(opts.message === undefined ? {} : { message: opts.message }) });
+        const result = await track(project, { file: file!, ...common, ...(opts.unversioned ? { unversioned: true } : {}), ...(opts.message === undefined ? {} : { message: opts.message }) });
         if (opts.json) return printJson(jsonOf(result));
         printLines(describe(result));
       }),

@@ -14,6 +14,7 @@ export function registerVerify(program: Command): void {
   program
     .command('verify')
     .description('integrity of the whole store: objects rehashed, op records chained, patches replayed, tags and backups/ checked')
+    .addHelpText('after', `\nExamples:\n  $ nbv verify\n  $ nbv verify --json\n`)
     .option('--anchor <workflow@seq:chain>', 'a head printed by an earlier verify, kept elsewhere: it must still be in history (repeatable)', anchor)
     .option('--json', 'print JSON')
     .action((opts: { json?: boolean; anchor?: VerifyAnchor[] }) =>

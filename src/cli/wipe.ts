@@ -16,7 +16,8 @@ interface WipeFlags extends SelectorFlags {
 export function registerWipe(program: Command): void {
   const command = program
     .command('wipe [workflow]')
-    .description('clear cached outputs of the selected generation nodes (the pre-wipe state is kept)');
+    .description('clear cached outputs of the selected generation nodes (the pre-wipe state is kept)')
+    .addHelpText('after', `\nExamples:\n  $ nbv wipe --scene 03 --scene 05\n  $ nbv wipe --all --bump -m "fresh comparison run"\n  $ nbv wipe --stale --dry-run\n`);
   addSelectorOptions(command, true)
     .option('--stale', "the caches that no longer match their node ('nbv status' lists them)")
     .option('--bump', 'bump the version first (a clean run: the old version keeps its cache)')

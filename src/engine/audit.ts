@@ -5,7 +5,7 @@
 import { branchRef, readPatch, walkEntries, type HistoryEntry } from '../history/history.js';
 import { logItem, recordFilter, type LogItem, type RecordFilterOptions } from '../history/logItems.js';
 import type { OpRecord } from '../history/opRecord.js';
-import type { Project } from '../history/project.js';
+import { operationTime, type Project } from '../history/project.js';
 import { listWorkflowNames, resolveWorkflow } from '../history/workflows.js';
 
 export interface AuditOptions extends RecordFilterOptions {
@@ -57,7 +57,7 @@ async function recordOf(project: Project, entry: HistoryEntry): Promise<AuditRec
 }
 
 export async function audit(project: Project, options: AuditOptions = {}): Promise<AuditRecord[]> {
-  const keep = recordFilter(options);
+  const keep = recordFilter({ now: operationTime(project).iso, ...options });
   const names = options.workflow === undefined ? await listWorkflowNames(project) : [(await resolveWorkflow(project, options.workflow)).name];
   const records: Array<{ record: AuditRecord; at: number; order: number }> = [];
   for (const name of names) {

@@ -5,9 +5,12 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../store/index.js';
 import { underLock } from '../history/mutation.js';
-import { absolutePath, operationTime, type Project } from '../history/project.js';
+import { operationTime, projectFile, type Project } from '../history/project.js';
+import { NbvError } from '../errors.js';
 import { materializeFile } from '../history/journal.js';
 import { checkBackups, type ViewCheck } from '../history/backupsCheck.js';
+import { findStrayFiles } from '../history/strayFiles.js';
+import { listWorkflowNames, loadWorkflow, readWorkingFile } from '../history/workflows.js';
 
 export { checkBackups, type ViewCheck };
 
@@ -17,24 +20,38 @@ export interface SyncResult {
   /** Edited backups: where their edited bytes were kept before the view's bytes came back. */
   displaced: Array<{ path: string; keptAt: string }>;
   unknown: string[];
+  /** Working files that were missing and were brought back as their head holds them. */
+  working: string[];
 }
 
 export async function syncBackups(project: Project): Promise<SyncResult> {
   return underLock(project, async () => {
     const before = await checkBackups(project);
+    if (before.outside.length > 0) {
+      // Nothing is written while any part of the view leads out of the project.
+      throw new NbvError('BAD_PATH', `the backups/ view leads outside the project, nothing was written: ${before.outside[0]}`);
+    }
     const written: string[] = [];
     const displaced: SyncResult['displaced'] = [];
     const stamp = operationTime(project).iso.replace(/[:]/g, '');
     for (const file of before.altered) {
       const keptAt = path.join(project.gitdir, 'displaced', `${file.path.replace(/\//g, '__')}.${stamp}.${file.actualBlob.slice(0, 8)}`);
       await fs.mkdir(path.dirname(keptAt), { recursive: true });
-      await writeFileAtomic(keptAt, new Uint8Array(await fs.readFile(absolutePath(project, file.path))));
+      await writeFileAtomic(keptAt, new Uint8Array(await fs.readFile(await projectFile(project, file.path, 'the backups/ view'))));
       displaced.push({ path: file.path, keptAt });
     }
     for (const file of [...before.missing, ...before.altered]) {
       const replaceable = 'actualBlob' in file ? [(file as { actualBlob: string }).actualBlob] : [];
-      if (await materializeFile(project, { path: file.path, blob: file.blob, replaceable })) written.push(file.path);
+      if (await materializeFile(project, { path: file.path, blob: file.blob, replaceable }, undefined, 'the backups/ view')) written.push(file.path);
     }
-    return { before, written, displaced, unknown: before.unknown };
+    // The working file is part of what history defines: a missing one comes back too (unless a
+    // later version was saved by hand in its place: that is for 'nbv commit' to record).
+    const working: string[] = [];
+    for (const name of await listWorkflowNames(project)) {
+      const wf = await loadWorkflow(project, name);
+      if ((await readWorkingFile(project, wf)).kind !== 'missing' || (await findStrayFiles(project, wf)).handBump) continue;
+      if (await materializeFile(project, { path: wf.head.op.file, blob: wf.head.fileBlob, replaceable: [] })) working.push(wf.head.op.file);
+    }
+    return { before, written, displaced, unknown: before.unknown, working };
   });
 }

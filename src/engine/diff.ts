@@ -1,7 +1,7 @@
 // `nbv diff [REF [REF]]`: per-node semantic differences between two states; the working file is
 // the default right-hand side and HEAD the default left.
 import { NbvError } from '../errors.js';
-import { diffDocuments, parseNbflow, type DocumentDiff, type ParsedNbflow } from '../nbflow/index.js';
+import { diffDocuments, diffEdges, parseNbflow, type DocumentDiff, type EdgeChange, type ParsedNbflow } from '../nbflow/index.js';
 import { makePatch } from '../json/index.js';
 import { readState } from '../history/history.js';
 import type { Project } from '../history/project.js';
@@ -25,6 +25,8 @@ export interface DiffResult {
   from: DiffSide;
   to: DiffSide;
   diff: DocumentDiff;
+  /** Edges added, removed or changed, named by their ends. */
+  edges: EdgeChange[];
   patch: unknown[];
 }
 
@@ -52,6 +54,7 @@ export async function diff(project: Project, options: DiffOptions): Promise<Diff
     from: left.side,
     to: right.side,
     diff: diffDocuments(left.parsed.doc, right.parsed.doc, project.config),
+    edges: diffEdges(left.parsed.doc, right.parsed.doc),
     patch: makePatch(left.parsed.doc, right.parsed.doc) as unknown[],
   };
 }

@@ -7,6 +7,8 @@ export { bump, type BumpOptions, type BumpResult } from './bump.js';
 export { wipe, describeSummary, type WipeOptions, type WipeResult, type WipeSummary } from './wipe.js';
 export { restore, type RestoreOptions, type RestoreResult } from './restore.js';
 export { undo, type UndoOptions, type UndoResult } from './undo.js';
+export { redo, type RedoOptions, type RedoResult } from './redo.js';
+export { untrack, type UntrackOptions, type UntrackResult } from './untrack.js';
 export { log, type LogItem, type LogOptions } from './log.js';
 export { show, type ShowOptions, type ShowResult } from './show.js';
 export { diff, type DiffOptions, type DiffResult } from './diff.js';
@@ -17,6 +19,7 @@ export { audit, auditToCsv, auditToJsonl, type AuditOptions, type AuditRecord, t
 export { listWorkflowNames, resolveWorkflow } from '../history/workflows.js';
 export type { HistoryEntry } from '../history/history.js';
 export type { OpRecord, OpKind } from '../history/opRecord.js';
+export { OP_KINDS } from '../history/opRecord.js';
 export { plan, estimateSeconds, type PlanOptions, type PlanResult, type PlanItem, type PlanReason } from './plan.js';
 export { reroll, type RerollOptions, type RerollResult } from './reroll.js';
 export { analyzeCaches, lookupProvenance, staleNodes, type CacheReport, type CacheState } from '../history/stale.js';

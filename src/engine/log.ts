@@ -4,7 +4,7 @@ import { sceneNumber } from '../nbflow/index.js';
 import { walkEntries } from '../history/history.js';
 import { scanHistory } from '../history/historyIndex.js';
 import { logItem, recordFilter, type LogItem, type LoggedEntry, type RecordFilterOptions } from '../history/logItems.js';
-import type { Project } from '../history/project.js';
+import { operationTime, type Project } from '../history/project.js';
 import { resolveWorkflow } from '../history/workflows.js';
 
 export type { LogItem };
@@ -27,7 +27,7 @@ function touchesScene(entry: LoggedEntry, scenes: string[]): boolean {
 }
 
 export async function log(project: Project, options: LogOptions = {}): Promise<LogItem[]> {
-  const keep = recordFilter(options);
+  const keep = recordFilter({ now: operationTime(project).iso, ...options });
   const wf = await resolveWorkflow(project, options.workflow);
   const items: LogItem[] = [];
   const limit = options.limit ?? Infinity;

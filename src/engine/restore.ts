@@ -9,7 +9,9 @@ import { saveUncommitted, underLock } from '../history/mutation.js';
 import { operationTime, type Project } from '../history/project.js';
 import { recordState } from '../history/record.js';
 import { resolveStateRef } from '../history/resolveRef.js';
-import { resolveWorkflow } from '../history/workflows.js';
+import { readWorkingFile, resolveWorkflow } from '../history/workflows.js';
+import { materializeFile } from '../history/journal.js';
+import { noteNoop } from '../history/opLog.js';
 
 export interface RestoreOptions {
   workflow?: string;
@@ -23,6 +25,8 @@ export interface RestoreOptions {
 export interface RestoreResult {
   workflow: string;
   recorded: boolean;
+  /** The working file was missing and came back with the bytes it should hold (nothing recorded). */
+  broughtBack: boolean;
   reason: string | null;
   from: HistoryEntry;
   nodes: string[];
@@ -57,9 +61,16 @@ export async function restore(project: Project, options: RestoreOptions): Promis
     }
     const base = { workflow: wf.name, from: source, nodes, savedCommit: saved.savedCommit };
     const unchanged = hashBlob(parsed.bytes) === wf.head.fileBlob;
+    if (unchanged && (await readWorkingFile(project, wf)).kind === 'missing') {
+      // The file on disk is what a restore compares with: a missing one comes back, and since
+      // history already holds these bytes there is nothing to record.
+      await materializeFile(project, { path: file, blob: wf.head.fileBlob, replaceable: [] }, parsed.bytes);
+      return { ...base, recorded: false, broughtBack: true, reason: `${file} was missing; it is back as ${options.ref} holds it`, entry: null, backup: null, diff: null };
+    }
     if (unchanged) {
+      await noteNoop(project, wf, `restore ${options.ref}: nothing to restore`, operationTime(project).iso);
       const what = partial ? `the cache of ${nodes.join(', ')} is already as in ${options.ref}` : `${file} already holds the state of ${options.ref}`;
-      return { ...base, recorded: false, reason: what, entry: null, backup: null, diff: null };
+      return { ...base, recorded: false, broughtBack: false, reason: what, entry: null, backup: null, diff: null };
     }
 
     const moment = operationTime(project);
@@ -77,7 +88,7 @@ export async function restore(project: Project, options: RestoreOptions): Promis
       writeWorkingFile: true,
       moment,
     });
-    return { ...base, recorded: true, reason: null, entry: result.entry, backup: result.view[0]?.path ?? null, diff: result.diff };
+    return { ...base, recorded: true, broughtBack: false, reason: null, entry: result.entry, backup: result.view[0]?.path ?? null, diff: result.diff };
   });
 }
 

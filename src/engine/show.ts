@@ -1,5 +1,5 @@
 // `nbv show REF`: one recorded state: its operation, what it changed per node, and its patch.
-import { diffDocuments, type DocumentDiff } from '../nbflow/index.js';
+import { diffDocuments, diffEdges, type DocumentDiff, type EdgeChange } from '../nbflow/index.js';
 import { readEntry, readPatch, readState } from '../history/history.js';
 import { logItem, type LogItem } from '../history/logItems.js';
 import type { Project } from '../history/project.js';
@@ -18,6 +18,8 @@ export interface ShowResult {
   item: LogItem;
   record: OpRecord;
   diff: DocumentDiff;
+  /** Edges added, removed or changed, named by their ends. */
+  edges: EdgeChange[];
   patch: unknown;
   bytes: number;
 }
@@ -27,6 +29,7 @@ export async function show(project: Project, options: ShowOptions): Promise<Show
   const entry = await resolveStateRef(project, wf, options.ref, options.cwd);
   const state = await readState(project, entry);
   const parent = entry.parent === null ? null : await readEntry(project, entry.parent);
-  const diff = diffDocuments(await parentDocument(project, parent), state.doc, project.config);
-  return { item: logItem(entry), record: entry.op, diff, patch: await readPatch(project, entry), bytes: state.bytes.length };
+  const before = await parentDocument(project, parent);
+  const diff = diffDocuments(before, state.doc, project.config);
+  return { item: logItem(entry), record: entry.op, diff, edges: diffEdges(before, state.doc), patch: await readPatch(project, entry), bytes: state.bytes.length };
 }

@@ -2,13 +2,14 @@
 // drift of the backups/ view, and what the seed's decision tables advise for the pending change.
 import { diffDocuments, parseNbflow, type NodeDiff } from '../nbflow/index.js';
 import { checkBackups } from '../history/backupsCheck.js';
-import { readEntry, readState } from '../history/history.js';
+import { readEntry, readState, type HistoryEntry } from '../history/history.js';
 import type { Project } from '../history/project.js';
 import { decide, type Decision } from '../history/advice.js';
 import { analyzeCaches, staleNodes, type StaleNode } from '../history/stale.js';
 import { expectedView } from '../history/backupsView.js';
 import { hashBlob } from '../store/index.js';
 import { operationTime } from '../history/project.js';
+import { findStrayFiles } from '../history/strayFiles.js';
 import { listWorkflowNames, loadWorkflow, readWorkingFile, resolveWorkflow } from '../history/workflows.js';
 
 export type { StaleNode } from '../history/stale.js';
@@ -29,10 +30,23 @@ export interface StatusReport {
   /** The advice with the seed's table row each line comes from (docs/staleness.md). */
   decisions: Decision[];
   backups: { ok: boolean; missing: string[]; altered: string[]; unknown: string[] };
+  /** The next version saved by hand beside (or instead of) the working file: `commit` records it
+   * as the bump. */
+  handBump: { file: string; version: string; changes: NodeDiff[] } | null;
+  /** Working files a bump retired that hold edits history lacks, against their version's last
+   * recorded state: `commit` takes them in. */
+  retired: Array<{ file: string; version: string; against: string | null; changes: NodeDiff[] }>;
 }
 
 export interface StatusOptions {
   workflow?: string;
+}
+
+/** The head changed the version, or is the wipe that `wipe --bump` recorded right after its bump. */
+async function bumpedWith(project: Project, head: HistoryEntry): Promise<boolean> {
+  if (head.parent === null) return false;
+  const parent = await readEntry(project, head.parent);
+  return parent.op.version !== head.op.version || (head.op.op === 'wipe' && parent.op.op === 'bump');
 }
 
 async function statusOf(project: Project, name: string): Promise<StatusReport> {
@@ -68,7 +82,12 @@ async function statusOf(project: Project, name: string): Promise<StatusReport> {
     advice: [],
     decisions: [],
     backups,
+    handBump: null,
+    retired: [],
   };
+  const stray = await findStrayFiles(project, wf);
+  if (stray.handBump) report.handBump = { file: stray.handBump.file, version: stray.handBump.version, changes: stray.handBump.diff?.nodes ?? [] };
+  report.retired = stray.retired.map((r) => ({ file: r.file, version: r.version, against: r.base?.commit ?? null, changes: r.diff?.nodes ?? [] }));
   const cache = await analyzeCaches(project, name);
   report.stale = staleNodes(cache);
   const sameAsRecorded =
@@ -81,7 +100,7 @@ async function statusOf(project: Project, name: string): Promise<StatusReport> {
       version: op.version,
       ...(op.intent.ref ? { ref: op.intent.ref.slice(0, 7) } : {}),
       time: op.time,
-      bumped: wf.head.parent !== null && (await readEntry(project, wf.head.parent)).op.version !== op.version,
+      bumped: await bumpedWith(project, wf.head),
     },
     sameAsRecorded,
     now: operationTime(project).iso,

@@ -6,12 +6,12 @@ import path from 'node:path';
 import { isNbvError, NbvError } from '../errors.js';
 import { hashBlob } from '../store/index.js';
 import { parseLegacyName } from '../backups/legacyNames.js';
-import { parseNbflow, parseVersionedFileName, validateWorkflowName, versionLabel, type ParsedNbflow } from '../nbflow/index.js';
+import { compareVersions, parseNbflow, parseVersionedFileName, parseVersionLabel, validateWorkflowName, versionLabel, type ParsedNbflow } from '../nbflow/index.js';
 import { baseName, branchRef, readEntry, walkEntries, type HistoryEntry } from '../history/history.js';
 import { discoverLegacy, takeInHistory, type ImportedState, type ImportProgress, type SkippedFile } from '../history/importLegacy.js';
 import { underLock } from '../history/mutation.js';
 import type { InferredOp } from '../history/opRecord.js';
-import { absolutePath, projectRelativePath, type Project } from '../history/project.js';
+import { projectFile, projectRelativePath, type Project } from '../history/project.js';
 import { recordState } from '../history/record.js';
 import type { DocumentDiff } from '../nbflow/index.js';
 
@@ -20,6 +20,9 @@ export interface TrackOptions {
   message?: string;
   /** Take in the hand-made copies (backups/, .bak, copies) first; true unless `--no-history`. */
   history?: boolean;
+  /** Track a file whose name has no version (NAME.nbflow) as V0-1; refused without it, since a
+   * stray `nbv track "My Workflow.nbflow"` would otherwise become a second workflow. */
+  unversioned?: boolean;
   /** Called as each imported state is recorded (a progress bar for big folders). */
   onProgress?: (progress: ImportProgress) => void;
 }
@@ -64,7 +67,7 @@ export function identifyWorkflowFile(file: string): { workflow: string; version:
 async function readWorking(project: Project, file: string, userPath: string): Promise<ParsedNbflow> {
   let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array(await fs.readFile(absolutePath(project, file)));
+    bytes = new Uint8Array(await fs.readFile(await projectFile(project, file, 'the file to track')));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new NbvError(code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'IO', code === 'ENOENT' ? 'no such file' : (err as Error).message, {
@@ -104,6 +107,9 @@ async function alreadyTracked(project: Project, head: HistoryEntry, base: Unchan
 export async function track(project: Project, options: TrackOptions): Promise<TrackResult> {
   const file = await projectRelativePath(project, options.file);
   const { workflow, version } = identifyWorkflowFile(file);
+  if (!parseVersionedFileName(baseName(file)) && !options.unversioned) {
+    throw new NbvError('BAD_FILE_NAME', `has no version in its name (NAME-V0-N.nbflow): rename it, e.g. to '${workflow}-V0-1.nbflow', or 'nbv track --unversioned FILE' tracks it as ${workflow} V0-1`, { file: options.file });
+  }
   const parsed = await readWorking(project, file, options.file);
   const history = options.history ?? true;
   const message = options.message ?? `start tracking ${baseName(file)}`;
@@ -116,7 +122,11 @@ export async function track(project: Project, options: TrackOptions): Promise<Tr
         const base = { workflow, version: head.op.version, file, created: false, diff: null, imported: [], inferred: null, states: 0 };
         return alreadyTracked(project, head, base, history);
       }
-      throw new NbvError('ALREADY_EXISTS', `workflow ${workflow} is already tracked (as ${head.op.file}); 'nbv commit' records new changes`, {
+      const later = parseVersionLabel(version) && parseVersionLabel(head.op.version) && compareVersions(parseVersionLabel(version)!, parseVersionLabel(head.op.version)!) > 0;
+      const hint = later
+        ? `${baseName(file)} looks like ${head.op.version}'s next version saved by hand: 'nbv commit' records it as the bump`
+        : `'nbv commit' records new changes`;
+      throw new NbvError('ALREADY_EXISTS', `workflow ${workflow} is already tracked (as ${head.op.file}); ${hint}`, {
         file: options.file,
       });
     }

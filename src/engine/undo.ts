@@ -1,15 +1,17 @@
-// `nbv undo`: brings back the state before the last operation, as a new commit; the history only
-// grows, so the undone step stays in the audit trail. Repeated undos walk further back: an undo
-// and the step it undid are both skipped when looking for the next one.
+// `nbv undo`: an operation-log undo, as jj has it. It undoes the last recorded operation and says
+// which; `undo` again goes one further back, and says beforehand what that will be. The undo is a
+// new commit that brings back the state before the operation: history only grows, so `nbv redo`
+// can take the undo back. A command that changed nothing is itself the last operation: the
+// `undo` right after it says so and undoes nothing (docs/undo.md).
 import { NbvError } from '../errors.js';
 import type { DocumentDiff } from '../nbflow/index.js';
 import { preChangePath, PRE_CHANGE_LABEL } from '../backups/names.js';
 import { readEntry, readState, type HistoryEntry } from '../history/history.js';
-import { newestEntry, type RowVisitor } from '../history/historyIndex.js';
 import { saveUncommitted, underLock } from '../history/mutation.js';
+import { lastUndoable, takeNoop, UNDO_FLOOR, type NoopNote } from '../history/opLog.js';
 import { operationTime, type Project } from '../history/project.js';
 import { recordState } from '../history/record.js';
-import { resolveWorkflow, type WorkflowHead } from '../history/workflows.js';
+import { loadWorkflow, readWorkingFile, resolveWorkflow, type WorkflowHead } from '../history/workflows.js';
 
 export interface UndoOptions {
   workflow?: string;
@@ -18,34 +20,37 @@ export interface UndoOptions {
 
 export interface UndoResult {
   workflow: string;
-  undone: HistoryEntry;
+  recorded: boolean;
+  /** Set when the last command changed nothing: that is what this undo "undid". */
+  noop: NoopNote | null;
+  undone: HistoryEntry | null;
   savedCommit: string | null;
-  entry: HistoryEntry;
+  entry: HistoryEntry | null;
   backup: string | null;
-  diff: DocumentDiff;
+  diff: DocumentDiff | null;
+  /** What `undo` would undo next (null: nothing, or only the start of tracking is left). */
+  next: HistoryEntry | null;
 }
 
-/** The newest operation that is neither an undo nor already undone (from the index of op records). */
-async function lastUndoable(project: Project, wf: WorkflowHead): Promise<HistoryEntry | null> {
-  const undoable = (): RowVisitor => {
-    const undone = new Set<string>();
-    return (row) => {
-      if (row.op.op !== 'undo') return !undone.has(row.commit);
-      if (row.op.intent.undoes) undone.add(row.op.intent.undoes);
-      return false;
-    };
-  };
-  return newestEntry(project, wf, undoable);
+async function undoableNext(project: Project, wf: WorkflowHead): Promise<HistoryEntry | null> {
+  const next = await lastUndoable(project, wf);
+  return next && next.parent !== null && !UNDO_FLOOR.has(next.op.op) ? next : null;
 }
 
 export async function undo(project: Project, options: UndoOptions): Promise<UndoResult> {
   return underLock(project, async () => {
     const named = await resolveWorkflow(project, options.workflow);
+    const none = { workflow: named.name, savedCommit: null, entry: null, backup: null, diff: null, undone: null };
+    if ((await readWorkingFile(project, named)).kind !== 'modified') {
+      const noop = await takeNoop(project, named);
+      if (noop) return { ...none, recorded: false, noop, next: await undoableNext(project, named) };
+    }
     const saved = await saveUncommitted(project, named.name, 'undo');
     const wf = saved.workflow;
     const target = await lastUndoable(project, wf);
-    if (!target || target.parent === null) {
-      throw new NbvError('NOTHING_TO_DO', `nothing to undo in ${wf.name}: only its first recorded state is left`);
+    if (!target || target.parent === null || UNDO_FLOOR.has(target.op.op)) {
+      const start = target ? ` (${target.op.op} ${target.commit.slice(0, 7)})` : '';
+      throw new NbvError('NOTHING_TO_DO', `nothing to undo in ${wf.name}: what is left is the start of its history${start}; 'nbv restore REF' brings back any recorded state`);
     }
     const before = await readEntry(project, target.parent);
     const moment = operationTime(project);
@@ -68,11 +73,14 @@ export async function undo(project: Project, options: UndoOptions): Promise<Undo
     });
     return {
       workflow: wf.name,
+      recorded: true,
+      noop: null,
       undone: target,
       savedCommit: saved.savedCommit,
       entry: result.entry,
       backup: result.view[0]?.path ?? null,
       diff: result.diff,
+      next: await undoableNext(project, await loadWorkflow(project, wf.name)),
     };
   });
 }

@@ -2,7 +2,7 @@
 // validated against its commit and chained to its parent's (chain.ts), every patch replayed, every
 // version tag checked against the first commit of its version, and the backups/ view against
 // history. What this proves and what it cannot: docs/audit.md.
-import { HASH_MISMATCH, hashBlob } from '../store/index.js';
+import { gitAuxProblems, HASH_MISMATCH, hashBlob } from '../store/index.js';
 import { parseNbflow, type NbflowDocument } from '../nbflow/index.js';
 import { applyPatchToClone, canonicalJson, sha256Hex } from '../json/index.js';
 import { isNbvError } from '../errors.js';
@@ -201,6 +201,11 @@ export async function verify(project: Project, options: VerifyOptions = {}): Pro
       parentEntry = entry;
     }
     const newest = chain[chain.length - 1];
+    if (newest && newest.commit === head && newest.op.op === 'import') {
+      // An import's states come before its 'track' head; a branch ending in one is an import that
+      // was cut short (by an nbv before imports were all-or-nothing): its working file is untracked.
+      problems.push({ workflow, commit: head, code: 'import-unfinished', detail: `the history ends in an imported state (${newest.op.file}): the import was interrupted before the working file was tracked` });
+    }
     if (newest && newest.commit === head) {
       heads.push({ workflow, commit: head, seq: newest.op.chain?.seq ?? chain.length, chain: newest.op.chain?.hash ?? null });
     }
@@ -218,6 +223,7 @@ export async function verify(project: Project, options: VerifyOptions = {}): Pro
   if ((await project.store.readMeta(JOURNAL_META)) !== null) {
     problems.push({ workflow: null, commit: null, code: 'pending', detail: 'an interrupted operation is pending; the next write command finishes it' });
   }
+  for (const detail of await gitAuxProblems(project.gitdir)) problems.push({ workflow: null, commit: null, code: 'git-files', detail });
   await verifyBackups(project, problems, notes);
   return { ok: problems.length === 0, workflows: names.length, commits, objects: seen.size, tags, problems, notes, heads };
 }
@@ -268,6 +274,9 @@ async function verifyBackups(project: Project, problems: VerifyProblem[], notes:
     }
     for (const f of view.altered) {
       problems.push({ workflow: f.workflow, commit: f.commit, code: 'backup-altered', detail: `${f.path} differs from the state history holds for it` });
+    }
+    for (const line of view.outside) {
+      problems.push({ workflow: null, commit: null, code: 'path-outside', detail: `${line} (not followed)` });
     }
     for (const path of view.unknown) notes.push(`${path} is not part of the backups/ view (history does not know it)`);
   } catch (err) {

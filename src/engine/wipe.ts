@@ -4,10 +4,11 @@ import { parseNbflow, selectNodes, wipeCache, type NodeRef, type NodeSelector } 
 import { preChangePath, PRE_CHANGE_LABEL } from '../backups/names.js';
 import { recordBump, type BumpResult } from '../history/bumpState.js';
 import { readState, readStateBytes, type HistoryEntry } from '../history/history.js';
+import { noteNoop } from '../history/opLog.js';
 import { saveUncommitted, underLock } from '../history/mutation.js';
 import { operationTime, type Project } from '../history/project.js';
 import { recordState } from '../history/record.js';
-import { loadWorkflow, readWorkingFile, resolveWorkflow } from '../history/workflows.js';
+import { readWorkingFile, resolveWorkflow } from '../history/workflows.js';
 import { staleSelector } from '../history/stale.js';
 
 export interface WipeOptions {
@@ -68,11 +69,13 @@ export async function wipe(project: Project, options: WipeOptions): Promise<Wipe
     const current = working.kind === 'missing' ? await readStateBytes(project, named.head) : working.bytes;
     const selector = options.stale ? await staleSelector(project, named.name, options.selector) : options.selector;
     if (selector === null) {
+      if (!options.dryRun) await noteNoop(project, named, 'wipe --stale: nothing to wipe', operationTime(project).iso);
       const none = { workflow: named.name, selected: [], wiped: [], summary: summarizeWipe([], []) };
       return { ...none, recorded: false, dryRun: options.dryRun ?? false, savedCommit: null, bump: null, entry: null, backup: null };
     }
     const plan = planWipe(project, parseNbflow(current, named.head.op.file), selector);
     const base = { workflow: named.name, selected: plan.selected, wiped: plan.wiped, summary: plan.summary };
+    if (!options.dryRun && plan.wiped.length === 0) await noteNoop(project, named, 'wipe: nothing to wipe', operationTime(project).iso);
     if (options.dryRun || plan.wiped.length === 0) {
       return { ...base, recorded: false, dryRun: options.dryRun ?? false, savedCommit: null, bump: null, entry: null, backup: null };
     }
@@ -80,8 +83,10 @@ export async function wipe(project: Project, options: WipeOptions): Promise<Wipe
     // With --bump, unrecorded edits go into the new version (as 'nbv bump' does), so the old
     // version stays as it was recorded: consistent inputs and cache, e.g. the old avatar URL.
     const saved = options.bump ? { workflow: named, savedCommit: null } : await saveUncommitted(project, named.name, 'wipe');
-    const bumped = options.bump ? await recordBump(project, named.name, options.message ?? 'clean run: new version before wiping') : null;
-    const wf = bumped ? await loadWorkflow(project, named.name) : saved.workflow;
+    // The clean mode is one operation: the bump's commit is written but its ref move is left to
+    // the wipe's, so one journal covers both and a kill never leaves a bumped, unwiped version.
+    const bumped = options.bump ? await recordBump(project, named.name, options.message ?? 'clean run: new version before wiping', { deferRef: true }) : null;
+    const wf = bumped ? { ...named, head: bumped.entry } : saved.workflow;
     const parsed = await readState(project, wf.head);
     const edit = wipeCache(parsed, plan.selected.map((n) => n.id), project.config);
     const moment = operationTime(project);
@@ -97,13 +102,14 @@ export async function wipe(project: Project, options: WipeOptions): Promise<Wipe
       view: [{ path: preChangePath(wf.head.op.file, moment.date, PRE_CHANGE_LABEL.wipe), state: 'parent' }],
       writeWorkingFile: true,
       moment,
+      ...(bumped?.pending ? { carry: bumped.pending } : {}),
     });
     return {
       ...base,
       recorded: true,
       dryRun: false,
       savedCommit: saved.savedCommit,
-      bump: bumped,
+      bump: bumped === null ? null : (({ pending: _pending, ...rest }) => rest)(bumped),
       entry: result.entry,
       backup: result.view[0]?.path ?? null,
     };

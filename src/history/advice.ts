@@ -22,6 +22,8 @@ export type AdviceRow =
   | 'commit'
   | 'stale'
   | 'missing'
+  | 'hand-bump'
+  | 'retired-edit'
   | 'backups-drift';
 
 export interface Decision {
@@ -55,6 +57,10 @@ export interface AdviceInput {
   changes: NodeDiff[];
   stale: StaleNode[];
   backups: { ok: boolean; missing: string[]; altered: string[]; unknown: string[] };
+  /** The next version saved by hand (history/strayFiles.ts). */
+  handBump?: { file: string; version: string } | null;
+  /** Retired working files holding unrecorded edits. */
+  retired?: Array<{ file: string; version: string; changes: NodeDiff[] }>;
 }
 
 const has = (report: AdviceInput, kind: string) => report.changes.some((n) => n.changes.some((c) => c.kind === kind));
@@ -66,8 +72,11 @@ function staleWith(report: AdviceInput, test: (r: StaleReason) => boolean): stri
 
 const isReference = (r: StaleReason) => r.code === 'reference-url-changed' || r.code === 'upstream-changed';
 
-/** Whether the stale caches were made in the version the workflow is at (no bump since). */
-function sameVersionAsCaches(report: AdviceInput, ctx: AdviceContext): boolean {
+/** Whether a bump is still to come for the pending change: not when the workflow is at a version
+ * made for it (the head is the bump, or a wipe recorded right after its bump: wipe --bump), nor
+ * when the stale caches were all made in an earlier version (the bump happened since). */
+function bumpPending(report: AdviceInput, ctx: AdviceContext): boolean {
+  if (ctx.head?.op === 'bump' || ctx.head?.bumped) return false;
   if (report.uncommitted || !ctx.cache) return true;
   const versions = ctx.cache.nodes.filter((n) => n.reasons.length > 0).map((n) => n.provenance?.version);
   return versions.some((v) => v === report.version || v === null || v === undefined);
@@ -77,19 +86,34 @@ export function decide(report: AdviceInput, ctx: AdviceContext = {}): Decision[]
   const out: Decision[] = [];
   const add = (row: AdviceRow, wipe: Decision['wipe'], bump: Decision['bump'], command: string | null, text: string) =>
     out.push({ row, wipe, bump, command, text });
-  if (report.missing) add('missing', null, null, 'nbv restore HEAD', `${report.file} is missing: 'nbv restore HEAD' brings it back as recorded`);
+  if (report.handBump) {
+    add('hand-bump', null, 'yes', 'nbv commit',
+      `${report.handBump.file} is ${report.handBump.version}, saved by hand: 'nbv commit' records it as the bump ${report.version} -> ${report.handBump.version} (the old version goes to backups/)`);
+  } else if (report.missing) {
+    add('missing', null, null, 'nbv restore HEAD', `${report.file} is missing: 'nbv restore HEAD' brings it back as recorded`);
+  }
+  for (const r of report.retired ?? []) {
+    const what = r.changes.length ? `${plural(r.changes.length, 'node')} changed against ${r.version} as recorded` : `bytes history lacks`;
+    add('retired-edit', null, null, 'nbv commit',
+      report.uncommitted
+        ? `${r.file} (retired when ${r.version} was bumped) holds edits (${what}), and so does ${report.file}: keep the ones you want in ${report.file}, remove ${r.file}, 'nbv commit'`
+        : `${r.file} (retired when ${r.version} was bumped) holds edits (${what}): 'nbv commit' takes them into ${report.file}`);
+  }
 
   const reference = staleWith(report, (r) => isReference(r));
   const model = staleWith(report, (r) => r.code === 'model-changed');
   const corrupt = staleWith(report, (r) => r.code === 'cache-malformed');
-  const bump = sameVersionAsCaches(report, ctx);
+  const bump = bumpPending(report, ctx);
+  // A restore is its own row (no bump, wipe what does not match): the caches it left stale are not
+  // a reference or model change of the user's, so those rows would contradict it.
+  const restoredRef = ctx.head?.op === 'restore' && !report.uncommitted ? (ctx.head.ref ?? 'a recorded state') : (ctx.sameAsRecorded ?? null);
   const wipeStale = `nbv wipe --stale${bump ? ' --bump' : ''}`;
   const bumpWord = bump ? 'bump YES (a meaningful change)' : 'bump done already';
-  if (reference.length > 0) {
+  if (reference.length > 0 && restoredRef === null) {
     add('avatar-url-changed', 'yes', bump ? 'yes' : 'no', wipeStale,
       `reference URL changed: wipe YES (the cache of ${plural(reference.length, 'node')} was made with the old URL), ${bumpWord}, re-run: '${wipeStale}'`);
   }
-  if (model.length > 0) {
+  if (model.length > 0 && restoredRef === null) {
     add('model-changed', 'yes', bump ? 'yes' : 'no', wipeStale,
       `model changed: wipe YES (the cached output of ${plural(model.length, 'node')} is from the wrong model), ${bumpWord}: '${wipeStale}'`);
   }
@@ -99,8 +123,13 @@ export function decide(report: AdviceInput, ctx: AdviceContext = {}): Decision[]
 
   const edited = has(report, 'prompt-edited') || has(report, 'input-changed') || has(report, 'added') || has(report, 'removed');
   if (report.uncommitted && edited && reference.length === 0 && model.length === 0) {
-    add('prompt-edited', 'no', 'yes', 'nbv bump -m MSG',
-      `edited: wipe NO (the runner regenerates the ${plural(report.stale.length, 'stale node')}), bump YES (a meaningful change): 'nbv bump -m MSG'`);
+    if (bump) {
+      add('prompt-edited', 'no', 'yes', 'nbv bump -m MSG',
+        `edited: wipe NO (the runner regenerates the ${plural(report.stale.length, 'stale node')}), bump YES (a meaningful change): 'nbv bump -m MSG'`);
+    } else {
+      add('prompt-edited', 'no', 'no', 'nbv commit',
+        `edited: wipe NO (the runner regenerates the ${plural(report.stale.length, 'stale node')}), bump done already (${report.version} is new): 'nbv commit' records it`);
+    }
   }
 
   const rerolls = ctx.cache?.nodes.filter((n) => n.reroll !== null).map((n) => n.node) ?? [];
@@ -113,7 +142,6 @@ export function decide(report: AdviceInput, ctx: AdviceContext = {}): Decision[]
     add('reroll', 'n/a', 'no', 'nbv commit -m MSG', `re-rolled outputs: bump NO: 'nbv commit -m MSG' records them`);
   }
 
-  const restoredRef = ctx.head?.op === 'restore' && !report.uncommitted ? (ctx.head.ref ?? 'a recorded state') : (ctx.sameAsRecorded ?? null);
   if (restoredRef !== null) {
     const command = report.uncommitted ? `nbv restore ${restoredRef}` : null;
     if (report.stale.length === 0) {

@@ -2,7 +2,8 @@
 // know are reported, never deleted: they may be the only copy of something.
 import fs from 'node:fs/promises';
 import { hashBlob } from '../store/index.js';
-import { absolutePath, type Project } from './project.js';
+import { projectFile, type Project } from './project.js';
+import { isNbvError } from '../errors.js';
 import { listWorkflowNames, loadWorkflow } from './workflows.js';
 import { BACKUPS_DIR, backupsDirFor } from '../backups/names.js';
 import { expectedView, type ViewFile } from './backupsView.js';
@@ -17,11 +18,29 @@ export interface ViewCheck {
   missing: ViewFile[];
   altered: AlteredFile[];
   unknown: string[];
+  /** View files and backups folders that a symlink leads out of the project: never read or
+   * written, reported as `<path>: <why>`. */
+  outside: string[];
 }
 
-async function blobOnDisk(project: Project, relative: string): Promise<string | null> {
+const ORIGIN = 'the backups/ view';
+
+/** The absolute path, or null (with the reason kept in `outside`) when it leads out. */
+async function inside(project: Project, relative: string, outside: string[]): Promise<string | null> {
   try {
-    return hashBlob(new Uint8Array(await fs.readFile(absolutePath(project, relative))));
+    return await projectFile(project, relative, ORIGIN);
+  } catch (err) {
+    if (isNbvError(err) && (err.code === 'BAD_PATH' || err.code === 'CORRUPT_STORE')) {
+      if (!outside.some((line) => line.startsWith(`${relative}: `))) outside.push(`${relative}: ${err.message}`);
+      return null;
+    }
+    throw err;
+  }
+}
+
+async function blobOnDisk(file: string): Promise<string | null> {
+  try {
+    return hashBlob(new Uint8Array(await fs.readFile(file)));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
@@ -38,9 +57,11 @@ async function viewFolders(project: Project, view: ViewFile[]): Promise<string[]
   return [...dirs].sort();
 }
 
-async function listFolder(project: Project, dir: string): Promise<string[]> {
+async function listFolder(project: Project, dir: string, outside: string[]): Promise<string[]> {
+  const absolute = await inside(project, dir, outside);
+  if (absolute === null) return [];
   try {
-    const entries = await fs.readdir(absolutePath(project, dir), { withFileTypes: true });
+    const entries = await fs.readdir(absolute, { withFileTypes: true });
     // Dot files are nbv's own temporaries (atomic writes) or the user's tooling, not backups.
     return entries.filter((e) => !e.name.startsWith('.') && !e.isDirectory()).map((e) => `${dir}/${e.name}`);
   } catch {
@@ -48,9 +69,9 @@ async function listFolder(project: Project, dir: string): Promise<string[]> {
   }
 }
 
-async function exists(project: Project, relative: string): Promise<boolean> {
+async function exists(file: string): Promise<boolean> {
   try {
-    await fs.access(absolutePath(project, relative));
+    await fs.access(file);
     return true;
   } catch {
     return false;
@@ -70,18 +91,21 @@ export async function checkBackups(project: Project, options: CheckOptions = {})
   const expectedPaths = new Set(view.map((f) => f.path));
   const missing: ViewFile[] = [];
   const altered: AlteredFile[] = [];
+  const outside: string[] = [];
   for (const file of view) {
+    const absolute = await inside(project, file.path, outside);
+    if (absolute === null) continue;
     if (options.hash === false) {
-      if (!(await exists(project, file.path))) missing.push(file);
+      if (!(await exists(absolute))) missing.push(file);
       continue;
     }
-    const actual = await blobOnDisk(project, file.path);
+    const actual = await blobOnDisk(absolute);
     if (actual === null) missing.push(file);
     else if (actual !== file.blob) altered.push({ ...file, actualBlob: actual });
   }
   const unknown: string[] = [];
   for (const dir of await viewFolders(project, view)) {
-    for (const file of await listFolder(project, dir)) if (!expectedPaths.has(file)) unknown.push(file);
+    for (const file of await listFolder(project, dir, outside)) if (!expectedPaths.has(file)) unknown.push(file);
   }
-  return { ok: missing.length + altered.length + unknown.length === 0, expected: view.length, missing, altered, unknown };
+  return { ok: missing.length + altered.length + unknown.length + outside.length === 0, expected: view.length, missing, altered, unknown, outside };
 }

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { listWorkflowNames, loadWorkflow } from './workflows.js';
 import { readEntry, walkEntries } from './history.js';
 import type { Project } from './project.js';
+import { storedPathSchema } from './opRecord.js';
 
 export interface ViewFile {
   path: string;
@@ -30,7 +31,7 @@ export interface ViewOptions {
 
 export const VIEW_CACHE_META = 'nbv-view-cache.json';
 
-const viewFileSchema = z.object({ path: z.string(), blob: z.string(), workflow: z.string(), commit: z.string(), stateCommit: z.string() });
+const viewFileSchema = z.object({ path: storedPathSchema, blob: z.string(), workflow: z.string(), commit: z.string(), stateCommit: z.string() });
 const cacheSchema = z.object({
   format: z.literal('nbv-view-cache/1'),
   workflows: z.record(z.string(), z.object({ head: z.string(), files: z.array(viewFileSchema) })),

@@ -4,10 +4,14 @@ import fs from 'node:fs/promises';
 import { NbvError } from '../errors.js';
 import { parseNbflow, parseVersionLabel, type DocumentDiff } from '../nbflow/index.js';
 import { supersededPath } from '../backups/names.js';
-import { versionTagPrefix, type HistoryEntry } from './history.js';
-import { requireWorkingFile } from './mutation.js';
-import { absolutePath, type Project } from './project.js';
-import { recordState } from './record.js';
+import type { HistoryEntry } from './history.js';
+import { liveVersions } from './opLog.js';
+import { hashBlob } from '../store/index.js';
+import { newestEntry } from './historyIndex.js';
+import { recordWorkingFile, requireWorkingFile } from './mutation.js';
+import { findStrayFiles, type StrayFile } from './strayFiles.js';
+import { projectFile, type Project } from './project.js';
+import { recordState, type PendingSteps } from './record.js';
 import { loadWorkflow, readWorkingFile, type WorkflowHead } from './workflows.js';
 
 export interface BumpResult {
@@ -17,16 +21,18 @@ export interface BumpResult {
   backup: string;
   entry: HistoryEntry;
   diff: DocumentDiff;
+  /** Set when asked to defer (wipe --bump): the ref move the caller's next step makes with its own. */
+  pending?: PendingSteps;
 }
 
-/** Version numbers are never reused: after an undone bump the next one skips the abandoned number. */
+/** The number after the highest version live history holds: an undone bump's number is taken
+ * again by the next bump (its abandoned states stay in history, and its tag at the first of them). */
 async function nextVersion(project: Project, wf: WorkflowHead): Promise<{ major: number; minor: number }> {
   const current = parseVersionLabel(wf.head.op.version);
   if (!current) throw new NbvError('CORRUPT_STORE', `head of ${wf.name} has version '${wf.head.op.version}'`, { exitStatus: 1 });
   let highest = current.minor;
-  const prefix = versionTagPrefix(wf.name);
-  for (const tag of await project.store.listRefs(prefix)) {
-    const v = parseVersionLabel(tag.ref.slice(prefix.length));
+  for (const label of await liveVersions(project, wf)) {
+    const v = parseVersionLabel(label);
     if (v && v.major === current.major) highest = Math.max(highest, v.minor);
   }
   return { major: current.major, minor: highest + 1 };
@@ -38,8 +44,11 @@ function bumpedFile(file: string, workflow: string, label: string): string {
 }
 
 /** The bump itself; the caller holds the lock. */
-export async function recordBump(project: Project, workflowName: string, message: string | undefined): Promise<BumpResult> {
+export async function recordBump(project: Project, workflowName: string, message: string | undefined, options: { deferRef?: boolean } = {}): Promise<BumpResult> {
   const wf = await loadWorkflow(project, workflowName);
+  // The user bumped by hand already: `nbv bump` then means "record that bump".
+  const stray = await findStrayFiles(project, wf);
+  if (stray.handBump) return recordHandBump(project, workflowName, stray.handBump, message);
   const working = await readWorkingFile(project, wf);
   requireWorkingFile(wf, working);
   const bytes = working.kind === 'missing' ? new Uint8Array() : working.bytes;
@@ -48,9 +57,10 @@ export async function recordBump(project: Project, workflowName: string, message
   const label = `V${next.major}-${next.minor}`;
   const oldFile = wf.head.op.file;
   const newFile = bumpedFile(oldFile, wf.name, label);
+  const newAbsolute = await projectFile(project, newFile, 'the bumped file name');
   try {
-    await fs.access(absolutePath(project, newFile));
-    throw new NbvError('ALREADY_EXISTS', `a file is already there; move it away before bumping to ${label}`, { file: newFile });
+    await fs.access(newAbsolute);
+    throw new NbvError('ALREADY_EXISTS', `a file is already there: if you saved ${label} by hand, 'nbv commit' records it as the bump; else move it away`, { file: newFile });
   } catch (err) {
     if (err instanceof NbvError) throw err;
   }
@@ -67,6 +77,7 @@ export async function recordBump(project: Project, workflowName: string, message
     view: [{ path: backup, state: 'parent' }],
     writeWorkingFile: true,
     retireFile: oldFile,
+    ...(options.deferRef ? { deferRef: true } : {}),
   });
   return {
     workflow: wf.name,
@@ -75,6 +86,50 @@ export async function recordBump(project: Project, workflowName: string, message
     backup: result.view[0]?.path ?? backup,
     entry: result.entry,
     diff: result.diff,
+    ...(result.pending ? { pending: result.pending } : {}),
   };
 }
 
+
+/** A bump the user made by hand (the next version's file saved beside or instead of the working
+ * file), recorded with the bytes they saved. What the old file held last is recorded first: its
+ * edits in place, or the copy they moved to backups/, so the bump's parent is what they had. */
+export async function recordHandBump(project: Project, workflowName: string, stray: StrayFile, message: string | undefined): Promise<BumpResult & { savedCommit: string | null }> {
+  let wf = await loadWorkflow(project, workflowName);
+  const oldFile = wf.head.op.file;
+  const backup = supersededPath(oldFile);
+  const working = await readWorkingFile(project, wf);
+  let last: Uint8Array | null = working.kind === 'modified' ? working.bytes : null;
+  if (working.kind === 'missing') {
+    const moved = await fs.readFile(await projectFile(project, backup)).then((b) => new Uint8Array(b), () => null);
+    if (moved && hashBlob(moved) !== wf.head.fileBlob && !(await newestEntry(project, wf, () => (row) => row.fileBlob === hashBlob(moved)))) last = moved;
+  }
+  let savedCommit: string | null = null;
+  if (last) {
+    const saved = await recordWorkingFile(project, wf, last, `${wf.head.op.version} as last saved, recorded before the hand-made bump to ${stray.version}`, { auto: 'bump' });
+    wf = { ...wf, head: saved.entry };
+    savedCommit = saved.entry.commit;
+  }
+  const result = await recordState(project, {
+    workflow: wf.name,
+    parent: wf.head,
+    op: 'bump',
+    version: stray.version,
+    file: stray.file,
+    parsed: stray.parsed,
+    message: message ?? `${wf.head.op.version} -> ${stray.version} (saved by hand as ${stray.file})`,
+    intent: {},
+    view: [{ path: backup, state: 'parent' }],
+    writeWorkingFile: true,
+    retireFile: oldFile,
+  });
+  return {
+    workflow: wf.name,
+    from: { version: wf.head.op.version, file: oldFile },
+    to: { version: stray.version, file: stray.file },
+    backup: result.view[0]?.path ?? backup,
+    entry: result.entry,
+    diff: result.diff,
+    savedCommit,
+  };
+}

@@ -12,8 +12,12 @@ import { isUnplaceable, orderLegacyFiles, parseLegacyName, type LegacyName, type
 import { momentAt, momentFromIso, type Moment } from './clock.js';
 import type { HistoryEntry } from './history.js';
 import type { InferredOp } from './opRecord.js';
-import { absolutePath, type Project } from './project.js';
-import { recordState, type RecordResult } from './record.js';
+import { projectFile, type Project } from './project.js';
+import { crashPoint } from './journal.js';
+import { recordState, type PendingSteps, type RecordResult } from './record.js';
+
+/** Where the paths read here come from, for the error when one leads out of the project. */
+const ORIGIN = 'the folder being taken in';
 
 export interface LegacyFile extends OrderableFile {
   blob: string;
@@ -100,8 +104,10 @@ function reasonOf(err: unknown, path: string): string {
 }
 
 async function listFolder(project: Project, dir: string): Promise<Array<{ name: string; isFile: boolean; isLink: boolean }>> {
+  // A folder that a symlink leads out of the project is refused (BAD_PATH), not read.
+  const absolute = dir === '' ? project.root : await projectFile(project, dir, ORIGIN);
   try {
-    const entries = await fs.readdir(absolutePath(project, dir === '' ? '.' : dir), { withFileTypes: true });
+    const entries = await fs.readdir(absolute, { withFileTypes: true });
     return entries.map((e) => ({ name: e.name, isFile: e.isFile(), isLink: e.isSymbolicLink() }));
   } catch {
     return [];
@@ -112,9 +118,10 @@ async function listFolder(project: Project, dir: string): Promise<Array<{ name: 
  * anything, else what is wrong with its name. */
 async function unplaceableReason(project: Project, path: string, nameProblem: string): Promise<string> {
   try {
-    const stat = await fs.stat(absolutePath(project, path));
+    const absolute = await projectFile(project, path, ORIGIN);
+    const stat = await fs.stat(absolute);
     if (stat.size > MAX_NBFLOW_BYTES) return `not a workflow nbv can read (${stat.size} bytes)`;
-    parseNbflow(new Uint8Array(await fs.readFile(absolutePath(project, path))), path);
+    parseNbflow(new Uint8Array(await fs.readFile(absolute)), path);
   } catch (err) {
     return `not a readable .nbflow: ${reasonOf(err, path)}`;
   }
@@ -172,7 +179,7 @@ export async function discoverLegacy(
   const files: LegacyFile[] = [];
   for (const { path, name } of ours) {
     try {
-      const abs = absolutePath(project, path);
+      const abs = await projectFile(project, path, ORIGIN);
       const stat = await fs.stat(abs);
       if (stat.size > MAX_NBFLOW_BYTES) throw new Error(`${stat.size} bytes is more than an .nbflow may have`);
       const blob = hashBlob(new Uint8Array(await fs.readFile(abs)));
@@ -228,7 +235,7 @@ function describeImport(inferred: InferredOp, paths: string[]): string {
 async function readGroup(project: Project, group: LegacyFile[]): Promise<ParsedNbflow | { reason: string }> {
   const first = group[0]!;
   try {
-    const bytes = new Uint8Array(await fs.readFile(absolutePath(project, first.path)));
+    const bytes = new Uint8Array(await fs.readFile(await projectFile(project, first.path, ORIGIN)));
     if (hashBlob(bytes) !== first.blob) throw new Error('it changed while nbv was taking it in');
     return parseNbflow(bytes, first.path);
   } catch (err) {
@@ -257,6 +264,10 @@ export async function takeInHistory(project: Project, target: TakeInInput): Prom
   let files = 1 + (merged?.length ?? 0);
   // One reading of the view for the whole chain: reading it per step would walk history n times.
   const viewTaken = await viewIndex(project);
+  // All or nothing: the imported states are objects only, chained; the branch and its tags come
+  // into being once, with the head, in one journal. A kill before that leaves no workflow, and
+  // running `track` again starts afresh.
+  let carry: PendingSteps | undefined;
   let ahead = groups.length > 0 ? readGroup(project, groups[0]!) : null;
   for (const [index, group] of groups.entries()) {
     const paths = group.map((f) => f.path);
@@ -286,7 +297,11 @@ export async function takeInHistory(project: Project, target: TakeInInput): Prom
       parentDoc,
       diff,
       viewTaken,
+      deferRef: true,
+      ...(carry ? { carry } : {}),
     });
+    carry = result.pending;
+    crashPoint('import-step');
     imported.push({ commit: result.entry.commit, version, date: moment.iso, inferred, paths });
     seen.add(group[0]!.blob);
     files += paths.length;
@@ -316,6 +331,7 @@ export async function takeInHistory(project: Project, target: TakeInInput): Prom
     parentDoc,
     diff,
     viewTaken,
+    ...(carry ? { carry } : {}),
   });
   skipped.sort((a, b) => (a.path < b.path ? -1 : 1));
   return { imported, head, headInferred, files, skipped, otherWorkflows: discovery.otherWorkflows };

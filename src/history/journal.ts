@@ -7,25 +7,31 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { NbvError } from '../errors.js';
-import { hashBlob, removeFileDurable, writeFileAtomic } from '../store/index.js';
-import { absolutePath, type Project } from './project.js';
+import { hashBlob, removeDeadTemps, removeFileDurable, writeFileAtomic } from '../store/index.js';
+import { projectFile, type Project } from './project.js';
+import { storedPathSchema } from './opRecord.js';
+import { refNameProblem } from '../store/refNames.js';
 
 export const JOURNAL_META = 'nbv-journal.json';
 
+// Every path and ref in a journal is checked before recovery acts on it: a journal is a file in
+// .nbv/, and .nbv/ may have been written by someone else (docs/reliability.md, threat model).
+const oidSchema = z.string().regex(/^[0-9a-f]{40}$/);
+const refSchema = z.string().refine((ref) => refNameProblem(ref) === null, 'is not a valid ref name');
 const fileWriteSchema = z.object({
-  path: z.string(),
-  blob: z.string(),
+  path: storedPathSchema,
+  blob: oidSchema,
   /** Blobs the file may hold now and still be replaced; a file with other bytes is left alone. */
   replaceable: z.array(z.string()),
 });
-const fileDeleteSchema = z.object({ path: z.string(), removable: z.array(z.string()) });
+const fileDeleteSchema = z.object({ path: storedPathSchema, removable: z.array(z.string()) });
 
 const journalSchema = z.object({
   format: z.literal('nbv-journal/1'),
-  ref: z.string(),
-  oldOid: z.string().nullable(),
-  newOid: z.string(),
-  tags: z.array(z.object({ name: z.string(), oid: z.string() })),
+  ref: refSchema.refine((ref) => ref.startsWith('refs/heads/'), 'is not a workflow branch'),
+  oldOid: oidSchema.nullable(),
+  newOid: oidSchema,
+  tags: z.array(z.object({ name: z.string().refine((name) => refNameProblem(`refs/tags/${name}`) === null, 'is not a valid tag name'), oid: oidSchema })),
   writes: z.array(fileWriteSchema),
   deletes: z.array(fileDeleteSchema),
 });
@@ -45,8 +51,8 @@ async function currentBlob(file: string): Promise<string | null> {
 
 /** Writes a blob's bytes to a project file unless it holds bytes we were not told we may replace.
  * Returns false when it left the file alone. */
-export async function materializeFile(project: Project, step: FileWrite, bytes?: Uint8Array): Promise<boolean> {
-  const target = absolutePath(project, step.path);
+export async function materializeFile(project: Project, step: FileWrite, bytes?: Uint8Array, origin = 'the journal'): Promise<boolean> {
+  const target = await projectFile(project, step.path, origin);
   const existing = await currentBlob(target);
   if (existing === step.blob) return true;
   if (existing !== null && !step.replaceable.includes(existing)) return false;
@@ -57,7 +63,7 @@ export async function materializeFile(project: Project, step: FileWrite, bytes?:
 }
 
 async function removeIfOurs(project: Project, step: FileDelete): Promise<void> {
-  const target = absolutePath(project, step.path);
+  const target = await projectFile(project, step.path, 'the journal');
   const existing = await currentBlob(target);
   if (existing !== null && step.removable.includes(existing)) await removeFileDurable(target);
 }
@@ -87,12 +93,23 @@ async function createMissingTags(project: Project, journal: Journal): Promise<vo
 
 /** Fault injection for the crash harness (test/reliability): NBV_CRASH_AT=<point> kills this
  * process at that point, so the windows between objects, ref and files are hit on purpose. */
-function crashPoint(point: string): void {
+export function crashPoint(point: string): void {
   if (process.env['NBV_CRASH_AT'] === point) process.kill(process.pid, 'SIGKILL');
+}
+
+/** Every file a journal would write or remove, checked to stay inside the project before anything
+ * is written: a backups/ that is a symlink out of the project is refused here, not followed. */
+export async function assertJournalPaths(project: Project, journal: Pick<Journal, 'writes' | 'deletes'>, origin: string): Promise<void> {
+  await assertInsideProject(project, [...journal.writes, ...journal.deletes].map((step) => step.path), origin);
+}
+
+export async function assertInsideProject(project: Project, paths: string[], origin: string): Promise<void> {
+  for (const relative of paths) await projectFile(project, relative, origin);
 }
 
 /** Moves the ref and brings the files in line, with the journal guarding the gap between them. */
 export async function runJournaled(project: Project, journal: Journal, known: Map<string, Uint8Array>): Promise<void> {
+  await assertJournalPaths(project, journal, 'this operation');
   const encoded = new TextEncoder().encode(JSON.stringify(journalSchema.parse(journal)) + '\n');
   if (journal.writes.length === 0 && journal.deletes.length === 0 && journal.tags.length === 0) {
     // Nothing follows the ref (a plain commit): its compare-and-swap is the whole step, atomic
@@ -131,6 +148,11 @@ export async function recoverJournal(project: Project): Promise<'none' | 'finish
       file: path.join(project.gitdir, JOURNAL_META),
       exitStatus: 1,
     });
+  }
+  // A kill during the file steps may have left an atomic write's temp beside its target.
+  for (const dir of new Set([...journal.writes, ...journal.deletes].map((step) => step.path.slice(0, Math.max(0, step.path.lastIndexOf('/')))))) {
+    const absolute = dir === '' ? project.root : await projectFile(project, dir, 'the journal').catch(() => null);
+    if (absolute !== null) await removeDeadTemps(absolute);
   }
   const current = await project.store.resolveRef(journal.ref);
   if (current !== journal.newOid) {

@@ -3,6 +3,8 @@
 import { NbvError } from '../errors.js';
 import type { HistoryEntry } from './history.js';
 import type { IndexedOp } from './historyIndexFormat.js';
+import { OP_KINDS } from './opRecord.js';
+import { relativeDay, relativeInstant } from './relativeDate.js';
 
 export interface LogItem {
   commit: string;
@@ -27,6 +29,8 @@ export interface RecordFilterOptions {
    * a time (`2026-05-12T10:00:00+02:00`, compared as instants; without a zone, the machine's). */
   since?: string;
   until?: string;
+  /** What `yesterday` and `2.weeks.ago` are relative to (ISO 8601); else the machine's clock. */
+  now?: string;
 }
 
 /** What a log line is made of: a HistoryEntry, or the index's row of it. */
@@ -37,19 +41,25 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\
 
 type Bound = (time: string) => boolean;
 
-function bound(text: string, flag: string, after: boolean): Bound {
+function bound(input: string, flag: string, after: boolean, now: string): Bound {
+  const text = relativeDay(input, now) ?? input;
+  const relative = relativeInstant(text, Date.parse(now));
+  if (relative !== null) return after ? (time) => Date.parse(time) >= relative : (time) => Date.parse(time) <= relative;
   if (DATE_ONLY.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`))) {
     return after ? (time) => time.slice(0, 10) >= text : (time) => time.slice(0, 10) <= text;
   }
   const ms = DATE_TIME.test(text) ? Date.parse(text) : NaN;
-  if (Number.isNaN(ms)) throw new NbvError('BAD_USAGE', `${flag} '${text}' is not a date (2026-05-12) or a time (2026-05-12T10:00:00+02:00)`);
+  if (Number.isNaN(ms)) throw new NbvError('BAD_USAGE', `${flag} '${text}' is not a date (2026-05-12, yesterday, 2.weeks.ago) or a time (2026-05-12T10:00:00+02:00)`);
   return after ? (time) => Date.parse(time) >= ms : (time) => Date.parse(time) <= ms;
 }
 
 /** One predicate for the author and time filters, shared by log and audit; bad bounds fail first. */
 export function recordFilter(options: RecordFilterOptions): (op: Pick<IndexedOp, 'op' | 'author' | 'time'>) => boolean {
-  const since = options.since === undefined ? null : bound(options.since, '--since', true);
-  const until = options.until === undefined ? null : bound(options.until, '--until', false);
+  const now = options.now ?? new Date().toISOString();
+  const since = options.since === undefined ? null : bound(options.since, '--since', true, now);
+  const until = options.until === undefined ? null : bound(options.until, '--until', false, now);
+  const unknown = options.ops?.find((op) => !(OP_KINDS as readonly string[]).includes(op));
+  if (unknown !== undefined) throw new NbvError('BAD_USAGE', `--op '${unknown}' is no operation kind (${OP_KINDS.join(', ')})`);
   const who = options.author?.toLowerCase();
   return (op) =>
     (!options.ops?.length || options.ops.includes(op.op)) &&

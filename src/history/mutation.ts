@@ -4,6 +4,7 @@ import { NbvError } from '../errors.js';
 import { parseNbflow } from '../nbflow/index.js';
 import { autoGc } from './packing.js';
 import { recoverJournal } from './journal.js';
+import { removeStoreTemps } from '../store/index.js';
 import { recordState, type RecordResult } from './record.js';
 import type { OpRecord } from './opRecord.js';
 import type { Project } from './project.js';
@@ -13,6 +14,8 @@ export async function underLock<T>(project: Project, fn: () => Promise<T>): Prom
   const waitMs = project.context.lockWaitMs;
   return project.store.withLock(async () => {
     await recoverJournal(project);
+    // Temp files a killed nbv left in the store (docs/reliability.md): best effort, never fatal.
+    await removeStoreTemps(project.gitdir).catch(() => undefined);
     const result = await fn();
     // Housekeeping once the operation has succeeded; a failed packing leaves every object in place.
     await autoGc(project).catch(() => undefined);

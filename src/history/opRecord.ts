@@ -4,10 +4,20 @@
 import { z } from 'zod';
 import { NbvError } from '../errors.js';
 import { provenanceMapSchema } from '../nbflow/fingerprint.js';
+import { relativePathProblem } from './projectPaths.js';
+
+/** A project-relative path as the store may hold it: one that cannot lead out of the project. */
+export const storedPathSchema = z
+  .string()
+  .min(1)
+  .superRefine((value, ctx) => {
+    const problem = relativePathProblem(value);
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: `path ${JSON.stringify(value)} ${problem}` });
+  });
 
 export const OP_RECORD_FORMAT = 'nbv-op/1';
 
-export const OP_KINDS = ['track', 'commit', 'wipe', 'bump', 'restore', 'undo', 'import', 'reroll'] as const;
+export const OP_KINDS = ['track', 'commit', 'wipe', 'bump', 'restore', 'undo', 'import', 'reroll', 'redo'] as const;
 export type OpKind = (typeof OP_KINDS)[number];
 
 /** What an imported step most likely was (a hand-kept folder records no operations). */
@@ -27,7 +37,7 @@ const selectorSchema = z
 /** A file of the backups/ view that this commit brings into being, and which state it holds. */
 const viewEntrySchema = z
   .object({
-    path: z.string().min(1),
+    path: storedPathSchema,
     /** `parent`: the state before this commit (pre-change backups, superseded versions);
      * `self`: this commit's own state (files taken in from a hand-made backups/ folder). */
     state: z.enum(['parent', 'self']),
@@ -41,7 +51,7 @@ export const opRecordSchema = z
     workflow: z.string().min(1),
     version: z.string().regex(/^V\d+-\d+$/),
     /** The working file, relative to the project root, `/`-separated. */
-    file: z.string().min(1),
+    file: storedPathSchema,
     message: z.string(),
     author: z.object({ name: z.string(), email: z.string() }).strict(),
     /** ISO 8601 with the author's zone offset, e.g. 2026-05-12T10:15:00+02:00. */

@@ -27,7 +27,10 @@ export interface GcResult {
 export async function runPack(project: Project, mode: GcResult['mode']): Promise<GcResult> {
   const before = await storeObjectStats(project.gitdir);
   const merge = mode === 'full' ? 'all' : mode === 'incremental' ? 'none' : 'small';
-  const pack = await packObjects(project.gitdir, { merge });
+  let pack = await packObjects(project.gitdir, { merge, unlessBigger: mode === 'full' });
+  // A full repack that would not be smaller (the store was packed by the real git, whose deltas
+  // beat ours) keeps the packs there are and packs only the loose objects beside them.
+  if (pack.notSmaller) pack = await packObjects(project.gitdir, { merge: 'none' });
   const after = await storeObjectStats(project.gitdir);
   return { packed: pack.pack !== null, mode, pack, before, after };
 }

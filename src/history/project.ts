@@ -8,6 +8,7 @@ import { DEFAULT_CONFIG, parseConfig } from '../nbflow/index.js';
 import type { NbflowConfig } from '../nbflow/index.js';
 import { resolveAuthor, type Author } from './author.js';
 import { now, type Moment } from './clock.js';
+import { containedPath, joinChecked } from './projectPaths.js';
 
 export const STORE_DIR = '.nbv';
 export const CONFIG_META = 'nbv-config.json';
@@ -84,9 +85,17 @@ export function operationTime(project: Project): Moment {
   return now(project.context.env);
 }
 
-/** Absolute path of a project-relative, `/`-separated path. */
-export function absolutePath(project: Project, relative: string): string {
-  return path.join(project.root, ...relative.split('/'));
+/** Absolute path of a project-relative, `/`-separated path, checked as written only (no `..`,
+ * nothing absolute): CORRUPT_STORE naming `origin` otherwise. Reads and writes use projectFile. */
+export function absolutePath(project: Project, relative: string, origin = 'a recorded path'): string {
+  return joinChecked(project.root, relative, origin);
+}
+
+/** Absolute path of a project-relative path that came from the store, the journal, an op record,
+ * a config or a remote: refused unless it stays inside the project, symlinks included
+ * (projectPaths.ts). Every read or write of such a path goes through here. */
+export async function projectFile(project: Project, relative: string, origin = 'a recorded path'): Promise<string> {
+  return containedPath(project.root, relative, origin);
 }
 
 /** Turns a user-given path into a project-relative `/` path, refusing anything outside the project

@@ -6,10 +6,10 @@ import { diffDocuments, type DocumentDiff, type NbflowDocument, type ParsedNbflo
 import { makePatch, sha256Hex } from '../json/index.js';
 import { alternativePath } from '../backups/names.js';
 import { viewIndex } from './backupsView.js';
-import { absolutePath, operationAuthor, operationTime, type Project } from './project.js';
+import { projectFile, operationAuthor, operationTime, type Project } from './project.js';
 import { branchRef, baseName, readEntry, readState, OP_FILE, PATCH_FILE, versionTagName, versionTagRef, type HistoryEntry } from './history.js';
 import { encodeOpRecord, OP_RECORD_FORMAT, type OpKind, type OpRecord, type ViewEntry } from './opRecord.js';
-import { runJournaled, type FileDelete, type FileWrite } from './journal.js';
+import { assertInsideProject, runJournaled, type FileDelete, type FileWrite } from './journal.js';
 import { TOOL_VERSION } from './version.js';
 import { provenanceForRecord } from './provenance.js';
 import { chainLink } from './chain.js';
@@ -42,12 +42,42 @@ export interface RecordInput {
   /** The view's path -> blob index, when the caller keeps one across many steps (an import);
    * it is updated with the paths this step takes. Else it is read from history. */
   viewTaken?: Map<string, string>;
+  /** Write this step's objects only and hand back what moving the ref would do (`pending`): a
+   * chain of steps (an import, a bump before a wipe) moves the ref once, at its last step, so a
+   * kill part way leaves nothing but unreferenced objects. */
+  deferRef?: boolean;
+  /** What the earlier steps of such a chain deferred: moved with this step's ref, in one journal. */
+  carry?: PendingSteps;
+}
+
+/** The ref move and file steps a deferred step left for the last step of its chain. */
+export interface PendingSteps {
+  /** The ref's value before the chain's first step. */
+  oldOid: string | null;
+  tags: Array<{ name: string; oid: string }>;
+  writes: FileWrite[];
+  deletes: FileDelete[];
 }
 
 export interface RecordResult {
   entry: HistoryEntry;
   diff: DocumentDiff;
   view: ViewEntry[];
+  /** Set when the step was deferred (RecordInput.deferRef): pass it on as the next step's `carry`. */
+  pending?: PendingSteps;
+}
+
+/** A later write of the same path supersedes an earlier one; the bytes the earlier step was
+ * allowed to replace stay replaceable (a kill may have left either on disk). */
+function mergeWrites(earlier: FileWrite[], later: FileWrite[]): FileWrite[] {
+  const merged = earlier.filter((w) => !later.some((l) => l.path === w.path));
+  for (const step of later) {
+    const replaced = earlier.filter((w) => w.path === step.path);
+    const replaceable = new Set([...step.replaceable, ...replaced.flatMap((w) => [...w.replaceable, w.blob])]);
+    replaceable.delete(step.blob);
+    merged.push({ ...step, replaceable: [...replaceable] });
+  }
+  return merged;
 }
 
 const encoder = new TextEncoder();
@@ -64,8 +94,9 @@ function summaryLine(input: RecordInput, diff: DocumentDiff): string {
 }
 
 async function diskBlob(project: Project, relative: string): Promise<string | null> {
+  const file = await projectFile(project, relative, 'a backups/ view name');
   try {
-    return hashBlob(new Uint8Array(await fs.readFile(absolutePath(project, relative))));
+    return hashBlob(new Uint8Array(await fs.readFile(file)));
   } catch {
     return null;
   }
@@ -99,7 +130,11 @@ export async function recordState(project: Project, input: RecordInput): Promise
   const moment = input.moment ?? operationTime(project);
   const author = operationAuthor(project);
   const newBlob = hashBlob(input.parsed.bytes);
+  // Before any object is written: every file this step will write or remove stays inside the
+  // project (a backups/ folder that is a symlink out of it is refused, not followed).
+  await assertInsideProject(project, [input.file, ...(input.retireFile ? [input.retireFile] : [])], 'this operation');
   const view = await chooseViewPaths(project, input, newBlob);
+  await assertInsideProject(project, view.map((v) => v.path), 'this operation');
 
   const op: OpRecord = {
     format: OP_RECORD_FORMAT,
@@ -154,19 +189,19 @@ export async function recordState(project: Project, input: RecordInput): Promise
     deletes.push({ path: input.retireFile, removable: [oldWorking, newBlob] });
   }
   const tagName = versionTagName(input.workflow, input.version);
-  const tagExists = (await store.resolveRef(versionTagRef(input.workflow, input.version))) !== null;
+  const planned = input.carry?.tags ?? [];
+  const tagExists = planned.some((t) => t.name === tagName) || (await store.resolveRef(versionTagRef(input.workflow, input.version))) !== null;
+  const steps: PendingSteps = {
+    oldOid: input.carry ? input.carry.oldOid : (input.parent?.commit ?? null),
+    tags: tagExists ? planned : [...planned, { name: tagName, oid: commit }],
+    writes: mergeWrites(input.carry?.writes ?? [], writes),
+    deletes: [...(input.carry?.deletes ?? []).filter((d) => !writes.some((w) => w.path === d.path)), ...deletes],
+  };
+  if (input.deferRef) return { entry: await readEntry(project, commit), diff, view, pending: steps };
   const known = new Map<string, Uint8Array>([[newBlob, input.parsed.bytes]]);
   await runJournaled(
     project,
-    {
-      format: 'nbv-journal/1',
-      ref: branchRef(input.workflow),
-      oldOid: input.parent?.commit ?? null,
-      newOid: commit,
-      tags: tagExists ? [] : [{ name: tagName, oid: commit }],
-      writes,
-      deletes,
-    },
+    { format: 'nbv-journal/1', ref: branchRef(input.workflow), oldOid: steps.oldOid, newOid: commit, tags: steps.tags, writes: steps.writes, deletes: steps.deletes },
     known,
   );
   return { entry: await readEntry(project, commit), diff, view };

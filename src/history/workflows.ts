@@ -6,7 +6,7 @@ import { NbvError } from '../errors.js';
 import { hashBlob } from '../store/index.js';
 import { parseVersionedFileName } from '../nbflow/index.js';
 import { branchRef, readEntry, workflowOfBranchRef, type HistoryEntry } from './history.js';
-import { absolutePath, type Project } from './project.js';
+import { projectFile, type Project } from './project.js';
 
 export interface WorkflowHead {
   name: string;
@@ -57,8 +57,9 @@ export type WorkingFileState =
 /** How the working file stands against the branch head: equal bytes, other bytes, or gone. */
 export async function readWorkingFile(project: Project, wf: WorkflowHead): Promise<WorkingFileState> {
   let bytes: Uint8Array;
+  const file = await projectFile(project, wf.head.op.file, `the op record of ${wf.name}'s head`);
   try {
-    bytes = new Uint8Array(await fs.readFile(absolutePath(project, wf.head.op.file)));
+    bytes = new Uint8Array(await fs.readFile(file));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
     throw new NbvError('IO', `cannot read: ${(err as Error).message}`, { file: wf.head.op.file });

@@ -38,8 +38,17 @@ export const DEFAULT_CONFIG: Readonly<NbflowConfig> = Object.freeze({
   estimates: DEFAULT_ESTIMATES,
 });
 
+// Names that would reach an object's prototype rather than a field of it.
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const fieldName = z
+  .string()
+  .min(1, 'a field name cannot be empty')
+  .superRefine((name, ctx) => {
+    if (UNSAFE_KEYS.has(name)) ctx.addIssue({ code: 'custom', message: `'${name}' cannot be a field name (it names the object's prototype)` });
+  });
+
 const fieldList = z
-  .array(z.string().min(1, 'a field name cannot be empty'))
+  .array(fieldName)
   .refine((list) => new Set(list).size === list.length, 'lists a field twice');
 
 const secondsRange = z
@@ -48,7 +57,7 @@ const secondsRange = z
 // A plain number is a range of one value.
 const seconds = z.union([z.number().nonnegative().transform((n) => ({ min: n, max: n })), secondsRange]);
 const estimatesSchema = z.strictObject({
-  models: z.record(z.string().min(1), seconds).default(() => structuredClone(DEFAULT_ESTIMATES.models)),
+  models: z.record(fieldName, seconds).default(() => structuredClone(DEFAULT_ESTIMATES.models)),
   kinds: z
     .strictObject({ image: seconds.optional(), video: seconds.optional(), other: seconds.optional() })
     .default({})
@@ -61,7 +70,7 @@ const configSchema = z
     cacheFields: fieldList.min(1, 'needs at least one cache field').default(() => [...DEFAULT_CONFIG.cacheFields]),
     presentationFields: fieldList.default(() => [...DEFAULT_CONFIG.presentationFields]),
     inputFields: fieldList.nullable().default(null),
-    kinds: z.record(z.string().min(1), z.enum(['image', 'video'])).default(() => ({ ...DEFAULT_KINDS })),
+    kinds: z.record(fieldName, z.enum(['image', 'video'])).default(() => ({ ...DEFAULT_KINDS })),
     promptFields: fieldList.default(() => [...DEFAULT_CONFIG.promptFields]),
     modelFields: fieldList.default(() => [...DEFAULT_CONFIG.modelFields]),
     estimates: estimatesSchema.default(() => structuredClone(DEFAULT_ESTIMATES)),
@@ -78,8 +87,24 @@ const configSchema = z
     }
   });
 
+/** The JSON pointer of the first key anywhere in `value` that names a prototype, or null. zod drops
+ * such keys of a record silently; a setting the user wrote must not vanish without a word. */
+function prototypeKey(value: unknown, at = ''): string | null {
+  if (value === null || typeof value !== 'object') return null;
+  for (const key of Object.keys(value)) {
+    if (UNSAFE_KEYS.has(key) && !Array.isArray(value)) return `${at}/${key}`;
+    const inner = prototypeKey((value as Record<string, unknown>)[key], `${at}/${key}`);
+    if (inner !== null) return inner;
+  }
+  return null;
+}
+
 /** `undefined` (no settings stored) gives the defaults. */
 export function parseConfig(value: unknown, file: string): NbflowConfig {
+  const unsafe = prototypeKey(value);
+  if (unsafe !== null) {
+    throw new NbvError('BAD_CONFIG', `${file}: invalid nbflow settings: ${unsafe}: '${unsafe.slice(unsafe.lastIndexOf('/') + 1)}' cannot be a setting name (it names the object's prototype)`, { file });
+  }
   const result = configSchema.safeParse(value === undefined ? {} : value);
   if (!result.success) {
     const first = result.error.issues[0];

@@ -39,7 +39,10 @@ export function workflowNameProblem(name: string): string | undefined {
   if (name.includes('..')) return "contains '..'";
   if (name.startsWith('-')) return "starts with '-' (it would read as an option)";
   if (name.startsWith('.')) return "starts with '.' (it would be a hidden file)";
-  if (/[\u0000-\u001f\u007f]/.test(name)) return 'contains a control character';
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(name)) return 'contains a control character';
+  // A right-to-left override (and its kin) makes a name display as something it is not.
+  if (/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(name)) return 'contains a bidirectional control character (it would display as another name)';
+  if (/-[Vv](0\d+-\d+|\d+-0\d+)$/.test(name)) return 'ends in a version label with a leading zero (write NAME-V0-1, not NAME-V0-01)';
   // The name becomes a git branch (refs/heads/NAME) and a tag folder: refuse it here, before any
   // object is written, rather than when the ref is written.
   if (/[~^:?*[]/.test(name) || name.includes('@{') || name === '@') return 'contains one of ~ ^ : ? * [ @{ (not allowed in a git branch name)';
@@ -59,8 +62,10 @@ export function validateWorkflowName(name: string, file?: string): string {
   return name;
 }
 
+// Only '/' separates: a backslash is a character of a POSIX file name (`A\B-V0-1.nbflow` is one
+// name, refused as a workflow name, not workflow "B").
 function baseName(file: string): string {
-  const cut = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
+  const cut = file.lastIndexOf('/');
   return cut === -1 ? file : file.slice(cut + 1);
 }
 

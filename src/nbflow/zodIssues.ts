@@ -9,7 +9,8 @@ type Issue = z.ZodError['issues'][number];
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let value = root;
   for (const key of path) {
-    if (value === null || typeof value !== 'object') return undefined;
+    // Own properties only: a key "__proto__" must not walk into the prototype.
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
     value = (value as Record<PropertyKey, unknown>)[key];
   }
   return value;

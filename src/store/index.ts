@@ -9,3 +9,5 @@ export type { Signature, StoredCommit, CommitFilesInput, RefEntry, WriteCommitIn
 export { packObjects, MAX_DELTA_DEPTH, type PackOptions, type PackResult } from './pack.js';
 export { storeObjectStats, type StoreObjectStats } from './objectFiles.js';
 export { HASH_MISMATCH } from './objectReader.js';
+export { removeDeadTemps, removeStoreTemps, STALE_TEMP_MS } from './tempFiles.js';
+export { gitAuxProblems, dropStaleGitAux } from './gitAux.js';

@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { NbvError } from '../errors.js';
 import { fsyncDir } from './atomicFile.js';
+import { dropStaleGitAux } from './gitAux.js';
 import { applyDelta } from './delta.js';
 import { DeltaBases, MAX_DELTA_DEPTH, type DeltaChoice, type Written } from './deltaBases.js';
 import { listLoose, objectsDir, packDir, packsToMerge } from './objectFiles.js';
@@ -42,6 +43,12 @@ export interface PackOptions {
    * by auto-gc (chains of the small packs are kept as they were), so off by default.
    */
   reuseDeltas?: boolean;
+  /**
+   * Keep the store as it is when the new pack (with its index) would weigh more than the loose
+   * objects and packs it replaces: a pack the real git made (`git gc`, `git repack -adf`) is often
+   * smaller than nbv's, and `nbv gc` must not make a store bigger.
+   */
+  unlessBigger?: boolean;
 }
 
 export interface PackResult {
@@ -54,6 +61,8 @@ export interface PackResult {
   looseRemoved: number;
   packsRemoved: number;
   packBytes: number;
+  /** True when the pack was written but dropped because it was not smaller (unlessBigger). */
+  notSmaller?: boolean;
 }
 
 /** Pack entries are written through one buffer: a few large writes instead of three per object. */
@@ -196,6 +205,17 @@ export async function packObjects(gitdir: string, options: PackOptions = {}): Pr
   const indexHandle = await fsp.open(indexTemp, 'r+');
   await indexHandle.sync();
   await indexHandle.close();
+  if (options.unlessBigger === true) {
+    const size = async (file: string) => (await fsp.stat(file).catch(() => ({ size: 0 }))).size;
+    let replaced = 0;
+    for (const file of loose.values()) replaced += await size(file);
+    for (const old of packs) replaced += (await size(`${old.base}.pack`)) + (await size(`${old.base}.idx`));
+    if (offset + 20 + indexBytes.length > replaced) {
+      await fsp.rm(temp, { force: true });
+      await fsp.rm(indexTemp, { force: true });
+      return { ...empty, notSmaller: true };
+    }
+  }
   await fsp.rename(temp, packFile);
   await fsp.rename(indexTemp, path.join(packDir(gitdir), `${name}.idx`));
   await fsyncDir(packDir(gitdir));
@@ -218,6 +238,8 @@ export async function packObjects(gitdir: string, options: PackOptions = {}): Pr
     for (const ext of ['.idx', '.pack', '.rev', '.bitmap', '.mtimes']) await fsp.rm(`${old.base}${ext}`, { force: true });
     packsRemoved += 1;
   }
+  // git's multi-pack-index and objects/info/packs must not go on naming the packs just removed.
+  if (packsRemoved > 0) await dropStaleGitAux(gitdir);
   return { pack: packFile, objects: entries.length, deltas, reused: reusedCount, looseRemoved, packsRemoved, packBytes: offset + 20 };
 }
 

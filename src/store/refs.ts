@@ -6,8 +6,9 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { NbvError } from '../errors.js';
 import { hasErrnoCode, mkdirDurable, writeFileAtomic } from './atomicFile.js';
-import { assertFullOid, assertValidRefName, isFullOid } from './refNames.js';
+import { assertFullOid, assertValidRefName, isFullOid, refNameProblem } from './refNames.js';
 import type { RefEntry } from './types.js';
+import { assertFoldersInside } from './storeLayout.js';
 
 const MAX_SYMREF_DEPTH = 5;
 
@@ -53,6 +54,8 @@ export async function readPackedRefs(gitdir: string): Promise<Map<string, string
     const oid = line.slice(0, space);
     const ref = line.slice(space + 1).trimEnd();
     if (space < 0 || !isFullOid(oid) || ref === '') throw corrupt(`malformed packed-refs line: ${JSON.stringify(line)}`, file);
+    // A name git would refuse could lead a ref file out of refs/: the store is not one nbv wrote.
+    if (refNameProblem(ref) !== null) throw corrupt(`packed-refs names an invalid ref ${JSON.stringify(ref)} (${refNameProblem(ref)})`, file);
     refs.set(ref, oid);
   }
   return refs;
@@ -151,6 +154,8 @@ export async function updateRef(gitdir: string, ref: string, newOid: string, exp
     }
   }
   const file = refPath(gitdir, ref);
+  // A folder of refs/ that is a symlink out of the store is refused, not written through.
+  await assertFoldersInside(gitdir, [path.relative(gitdir, path.dirname(file)).split(path.sep).join('/')]);
   try {
     await mkdirDurable(path.dirname(file));
     await writeFileAtomic(file, `${newOid}\n`);
@@ -159,5 +164,23 @@ export async function updateRef(gitdir: string, ref: string, newOid: string, exp
       throw refConflict(ref, expectedOld, actual, `ref ${ref} clashes with an existing ref namespace (a file or folder under refs/ is in the way)`);
     }
     throw ioError(`cannot write ref ${ref}`, file, err);
+  }
+}
+
+/**
+ * Removes loose ref `ref` if it holds `expectedOld`. THE CALLER MUST HOLD THE PROJECT LOCK.
+ * A ref kept only in packed-refs is refused (nbv never packs refs; a store packed by git is left
+ * as git made it).
+ */
+export async function deleteRef(gitdir: string, ref: string, expectedOld: string): Promise<void> {
+  assertValidRefName(ref);
+  assertFullOid(expectedOld, 'expected object id');
+  await assertRefAt(gitdir, ref, expectedOld);
+  const file = refPath(gitdir, ref);
+  try {
+    await fsp.unlink(file);
+  } catch (err) {
+    if (hasErrnoCode(err, 'ENOENT')) throw new NbvError('REF_CONFLICT', `ref ${ref} is packed by git; 'git --git-dir=.nbv pack-refs' made it so and nbv leaves it`, { details: { ref } });
+    throw ioError(`cannot remove ref ${ref}`, file, err);
   }
 }

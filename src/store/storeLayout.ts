@@ -50,7 +50,30 @@ export async function assertStoreLayout(gitdir: string): Promise<void> {
     if (!head?.isFile() || !objects?.isDirectory() || !refs?.isDirectory()) {
       throw new NbvError('NOT_A_PROJECT', `no nbv store at ${gitdir} ('nbv init' creates one)`, { file: gitdir });
     }
+    await assertFoldersInside(gitdir);
   });
+}
+
+/** The folders nbv writes into must be the store's own: a `refs/` or `objects/pack/` that is a
+ * symlink out of it would send every ref or pack elsewhere (a hostile .nbv/, docs/reliability.md). */
+const WRITTEN_DIRS = ['objects', 'objects/pack', 'objects/info', 'refs', 'refs/heads', 'refs/tags'];
+
+export async function assertFoldersInside(gitdir: string, dirs: string[] = WRITTEN_DIRS): Promise<void> {
+  const root = await fsp.realpath(gitdir);
+  for (const dir of dirs) {
+    const absolute = path.join(gitdir, ...dir.split('/'));
+    let real: string;
+    try {
+      real = await fsp.realpath(absolute);
+    } catch (err) {
+      if (hasErrnoCode(err, 'ENOENT', 'ENOTDIR')) continue;
+      throw err;
+    }
+    const rel = path.relative(root, real);
+    if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
+      throw new NbvError('CORRUPT_STORE', `${dir} leads outside the store (to ${real}); nbv never writes there`, { file: absolute, exitStatus: 1 });
+    }
+  }
 }
 
 // Names git (or the lock) owns in a gitdir; metadata must never overwrite them.

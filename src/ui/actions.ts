@@ -86,15 +86,12 @@ export async function runAction(open: OpenProject, context: OperationContext, wo
     case 'undo': {
       const project = await withArgv(['undo']);
       const result = await undo(project, { workflow, ...message(body) });
-      return {
-        action,
-        workflow,
-        recorded: true,
-        commit: result.entry.commit,
-        savedCommit: result.savedCommit,
-        backup: result.backup,
-        summary: `Undid ${result.undone.op.op} ${short(result.undone.commit)} (commit ${short(result.entry.commit)}).`,
-      };
+      const commit = result.entry?.commit ?? null;
+      const summary =
+        result.recorded && result.undone
+          ? `Undid ${result.undone.op.op} ${short(result.undone.commit)} (commit ${short(commit)}).`
+          : 'Nothing to undo: the last command changed nothing.';
+      return { action, workflow, recorded: result.recorded, commit, savedCommit: result.savedCommit, backup: result.backup, summary };
     }
     default:
       throw new NbvError('BAD_USAGE', `unknown action '${action}' (restore, wipe, bump, undo)`);

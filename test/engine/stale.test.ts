@@ -332,7 +332,7 @@ describe("advice: every row of the seed's two tables", () => {
   });
   const report = (o: Partial<StatusReport> = {}): StatusReport => ({
     workflow: 'XYZG3', file: FILE, version: 'V0-3', head: 'c'.repeat(40), uncommitted: false, missing: false, changes: [], otherChanges: [],
-    stale: [], advice: [], decisions: [], backups: { ok: true, missing: [], altered: [], unknown: [] }, ...o,
+    stale: [], advice: [], decisions: [], backups: { ok: true, missing: [], altered: [], unknown: [] }, handBump: null, retired: [], ...o,
   });
   const cache = (nodes: CacheState[]) => ({ nodes }) as CacheReport;
   const NOW = '2026-05-12T10:15:00+02:00';

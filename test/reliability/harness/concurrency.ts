@@ -24,6 +24,8 @@ export interface ConcurrencyReport {
   done: number;
   refused: Record<string, number>;
   edits: number;
+  /** Edits the editor saved under a name another process's bump had just retired. */
+  retiredEdits: number;
   commits: number;
   bumps: number;
   versions: string[];
@@ -63,7 +65,7 @@ export async function runConcurrency(options: ConcurrencyOptions): Promise<Concu
   const rng = new Rng(options.seed);
   const { root, workflow } = await trackedProject(options.project, 'nbv-concurrent-');
   const report: ConcurrencyReport = {
-    processes: options.processes, opsPerProcess: options.opsPerProcess, done: 0, refused: {}, edits: 0,
+    processes: options.processes, opsPerProcess: options.opsPerProcess, done: 0, refused: {}, edits: 0, retiredEdits: 0,
     commits: 0, bumps: 0, versions: [], violations: [], durationMs: 0,
   };
   const violation = (what: string) => report.violations.push(`${what} (seed ${options.seed}, project ${root})`);
@@ -97,6 +99,7 @@ export async function runConcurrency(options: ConcurrencyOptions): Promise<Concu
     }
   });
   report.edits = edits.length;
+  report.retiredEdits = edits.filter((e) => e.retired).length;
 
   (await storeProblems(root)).forEach(violation);
   const history = await historyOf(root, workflow);
@@ -117,19 +120,20 @@ export async function runConcurrency(options: ConcurrencyOptions): Promise<Concu
   const branches = spawnSync('git', [`--git-dir=${path.join(root, '.nbv')}`, 'for-each-ref', '--format=%(refname)', 'refs/heads/'], { encoding: 'utf8' });
   if (branches.stdout.trim() !== `refs/heads/${workflow}`) violation(`branches: ${branches.stdout.trim()}`);
 
-  // Unique, increasing versions: every bump opens a version above any the workflow ever had, even
-  // after an undone bump (numbers are never reused).
+  // Versions only go up with a bump, and a version is opened twice only when its first bump was
+  // undone in between (an undone bump's number is taken again, issue 15 item 4).
   const minor = (v: string) => Number(/^V\d+-(\d+)$/.exec(v)?.[1] ?? NaN);
-  let highest = -1;
-  for (const h of history) {
-    if (h.op === 'bump') {
-      if (!(minor(h.version) > highest)) violation(`bump ${h.commit.slice(0, 7)} opens ${h.version}, not above V0-${highest}`);
-      report.versions.push(h.version);
-      report.bumps++;
-    }
-    highest = Math.max(highest, minor(h.version));
-  }
-  if (new Set(report.versions).size !== report.versions.length) violation(`a version was opened twice: ${report.versions.join(' ')}`);
+  const openedAt = new Map<string, number>();
+  history.forEach((h, i) => {
+    if (h.op !== 'bump') return;
+    const before = i === 0 ? -1 : minor(history[i - 1]!.version);
+    if (!(minor(h.version) > before)) violation(`bump ${h.commit.slice(0, 7)} opens ${h.version}, not above V0-${before}`);
+    const earlier = openedAt.get(h.version);
+    if (earlier !== undefined && !history.slice(earlier + 1, i).some((u) => u.op === 'undo')) violation(`${h.version} was opened twice with no undo between`);
+    openedAt.set(h.version, i);
+    report.versions.push(h.version);
+    report.bumps++;
+  });
 
   if (report.violations.length === 0) fs.rmSync(root, { recursive: true, force: true });
   report.durationMs = Date.now() - started;

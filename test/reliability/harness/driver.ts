@@ -18,7 +18,7 @@ const ack = (line: AckLine) => fs.writeSync(ackFd, JSON.stringify(line) + '\n');
 const ref = `refs/heads/${config.workflow}`;
 
 /** Refusals a correct nbv may give under these operations; anything else is a failure. */
-const EXPECTED_REFUSALS = new Set(['LOCKED', 'NOTHING_TO_DO', 'UNKNOWN_REF']);
+const EXPECTED_REFUSALS = new Set(['LOCKED', 'NOTHING_TO_DO', 'UNKNOWN_REF', 'UNCOMMITTED_CHANGES']);
 
 interface Head {
   commit: string;
@@ -38,15 +38,43 @@ function fileBlob(project: Project, file: string): string | null {
   }
 }
 
-/** What an editor does: new bytes, written atomically (an editor's save is not nbv's business). */
+/** The text the editor last read or saved, and from which file: what it has open. */
+let open: { file: string; text: string } | null = null;
+
+/** What an editor does: new bytes, written atomically (an editor's save is not nbv's business).
+ * The read happens outside nbv's lock, so another process's bump may have renamed the file a
+ * moment ago: the editor then saves what it has open under the old name, as a real editor does,
+ * leaving edits in a retired file (issue 15 item 3) that `commit` must take in and nothing loses. */
 function writeEdit(project: Project, i: number, file: string): void {
-  const target = path.join(project.root, file);
-  const text = editWorkflowText(fs.readFileSync(target, 'utf8'), rng.next(), i);
+  let target = path.join(project.root, file);
+  let current: string;
+  let retired = false;
+  try {
+    current = fs.readFileSync(target, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || open === null) return;
+    target = path.join(project.root, open.file);
+    current = open.text;
+    file = open.file;
+    retired = true;
+  }
+  const text = editWorkflowText(current, rng.next(), i);
   const bytes = new TextEncoder().encode(text);
-  ack({ t: 'edit', i, path: file, blob: hashBlob(bytes) });
+  ack({ t: 'edit', i, path: file, blob: hashBlob(bytes), ...(retired ? { retired } : {}) });
   const temp = `${target}.driver-${process.pid}`;
   fs.writeFileSync(temp, bytes);
   fs.renameSync(temp, target);
+  open = { file, text };
+}
+
+/** The working file's text, or '' when a bump renamed it between reading the head and now. */
+function readText(project: Project, file: string): string {
+  try {
+    return fs.readFileSync(path.join(project.root, file), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw err;
+  }
 }
 
 function generationNodeIds(text: string): string[] {
@@ -91,7 +119,7 @@ async function perform(project: Project, op: OpKind, i: number): Promise<Array<s
       return [r.recorded ? r.entry.commit : null];
     }
     case 'wipe': {
-      const text = fs.readFileSync(path.join(project.root, h.file), 'utf8');
+      const text = readText(project, h.file);
       const r = await wipe(project, { workflow: config.workflow, selector: randomSelector(text), message });
       return [r.savedCommit, r.bump?.entry.commit, r.entry?.commit];
     }
@@ -106,7 +134,7 @@ async function perform(project: Project, op: OpKind, i: number): Promise<Array<s
     }
     case 'undo': {
       const r = await undo(project, { workflow: config.workflow, message });
-      return [r.savedCommit, r.entry.commit];
+      return [r.savedCommit, r.entry?.commit];
     }
   }
 }

@@ -23,7 +23,7 @@ export type AckLine =
   | { t: 'ready'; pid: number }
   | { t: 'start'; i: number; op: OpKind; crashAt?: string }
   /** Written BEFORE the edited bytes reach the disk. */
-  | { t: 'edit'; i: number; path: string; blob: string }
+  | { t: 'edit'; i: number; path: string; blob: string; /** saved under a name a bump retired */ retired?: boolean }
   /** Written after the operation returned: its commits must never be lost. */
   | { t: 'ack'; i: number; op: OpKind; commits: string[]; head: string; file: string; working: string | null }
   /** A refusal may still have recorded unsaved edits first, so it reports where the head is. */
