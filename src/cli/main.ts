@@ -36,6 +36,9 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   'git-diff': () => import('./gitDiff.js').then((m) => m.registerGitDiff),
   'git-textconv': () => import('./gitDiff.js').then((m) => m.registerGitTextconv),
   'merge-driver': () => import('./mergeDriver.js').then((m) => m.registerMergeDriver),
+  run: () => import('./runner.js').then((m) => m.registerRun),
+  watch: () => import('./watch.js').then((m) => m.registerWatch),
+  variants: () => import('./variants.js').then((m) => m.registerVariants),
   ui: () => import('./ui.js').then((m) => m.registerUi),
 };
 

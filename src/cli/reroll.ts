@@ -33,6 +33,7 @@ export function registerReroll(program: Command): void {
           result.savedCommit ? `Recorded your unsaved changes first (commit ${short(result.savedCommit)}).` : null,
           `Re-roll asked for ${ids.join(', ')} (commit ${short(result.entry.commit)}); no cache was touched.`,
           `The next run regenerates them whatever their cache holds; 'nbv plan' lists them until their cache changes.`,
+          `The current take stays reachable: 'nbv variants --node ${ids[0]}' lists every take, 'nbv restore --node ${ids[0]} --variant K' brings one back.`,
         ]);
       }),
     );

@@ -31,6 +31,8 @@ function staleGroups(report: StatusReport, paint: Paint): string[] {
 function describe(report: StatusReport, verbose: boolean, paint: Paint): string[] {
   const state = report.missing ? paint('red', 'MISSING') : report.uncommitted ? paint('yellow', 'uncommitted changes') : paint('green', 'clean');
   const lines = [`${paint('bold', `${report.workflow} ${report.version}`)}: ${report.file} (${state}; head ${short(report.head)})`];
+  if (report.watch) lines.push(`  watched: 'nbv watch' (pid ${report.watch.pid}, since ${report.watch.started}) records every save`);
+  if (report.running) lines.push(`  running: 'nbv run' (pid ${report.running.pid}, since ${report.running.started}) records its runner's results when it ends`);
   if (report.uncommitted) lines.push(...describeDiff({ nodes: report.changes, other: report.otherChanges }, verbose ? Infinity : BRIEF_NODES));
   if (report.handBump) {
     const n = report.handBump.changes.length;

@@ -1,8 +1,14 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
+import { DATE_SOURCES, type DateSource } from '../backups/legacyDates.js';
 import { track, trackAll, type ImportProgress, type TrackResult } from '../engine/index.js';
 import { EXIT_BAD_INPUT, NbvError } from '../errors.js';
 import { short } from './format.js';
 import { printJson, printLines, withProject, type GlobalOptions } from './run.js';
+
+function dateSource(value: string): DateSource {
+  if (!(DATE_SOURCES as readonly string[]).includes(value)) throw new InvalidArgumentError(`'${value}' is not auto, mtime or content`);
+  return value as DateSource;
+}
 
 /** Below this many states the import is over before a bar would be read. */
 const PROGRESS_MIN_STATES = 5;
@@ -57,6 +63,9 @@ function describe(result: TrackResult, all = false): string[] {
     lines.push(`  ${short(result.entry.commit)} ${'now'.padEnd(10)} ${result.version.padEnd(5)} ${(result.inferred ?? 'track').padEnd(8)} ${result.file}`);
   }
   if (result.created) lines.push(summaryLine(result));
+  if (result.datesWarning) {
+    lines.push(`warning: the files' modification times look reset (${result.datesWarning}): dates come from backup names and the documents; 'nbv track --dates mtime' trusts the file times`);
+  }
   for (const skipped of result.skipped) lines.push(`skipped ${skipped.path}: ${skipped.reason}`);
   if (result.otherWorkflows.length > 0 && !all) {
     lines.push(`also in this folder: ${result.otherWorkflows.join(', ')} ('nbv track FILE' takes in each one)`);
@@ -73,14 +82,15 @@ export function registerTrack(program: Command): void {
     .option('--no-history', 'record only the working file; leave backups/ and copies out of history')
     .option('--all', 'track every workflow whose working file is in the current folder')
     .option('--unversioned', 'track a file named without a version (NAME.nbflow) as NAME V0-1')
+    .option('--dates <source>', 'dates of imported states: auto (file times unless a copy reset them), mtime, or content (backup names and the document)', dateSource)
     .option('--json', 'print JSON')
-    .action((file: string | undefined, opts: { message?: string; history: boolean; all?: boolean; unversioned?: boolean; json?: boolean }) =>
+    .action((file: string | undefined, opts: { message?: string; history: boolean; all?: boolean; unversioned?: boolean; dates?: DateSource; json?: boolean }) =>
       withProject(program.opts<GlobalOptions>(), async (project) => {
         if ((file === undefined) === !opts.all) {
           throw new NbvError('BAD_USAGE', file === undefined ? 'name the working file to track, or give --all' : 'give a file or --all, not both');
         }
         const onProgress = progressBar(process.stderr.isTTY === true && !opts.json);
-        const common = { history: opts.history, ...(onProgress ? { onProgress } : {}) };
+        const common = { history: opts.history, ...(onProgress ? { onProgress } : {}), ...(opts.dates ? { dates: opts.dates } : {}) };
         if (opts.all) {
           const all = await trackAll(project, { dir: process.cwd(), ...common });
           if (opts.json) printJson({ tracked: all.tracked.map(jsonOf), failed: all.failed });

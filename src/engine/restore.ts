@@ -9,13 +9,19 @@ import { saveUncommitted, underLock } from '../history/mutation.js';
 import { operationTime, type Project } from '../history/project.js';
 import { recordState } from '../history/record.js';
 import { resolveStateRef } from '../history/resolveRef.js';
+import { analyzeCaches, staleNodes, type StaleNode } from '../history/stale.js';
 import { readWorkingFile, resolveWorkflow } from '../history/workflows.js';
 import { materializeFile } from '../history/journal.js';
 import { noteNoop } from '../history/opLog.js';
+import { nodeVariants, oneGenerationNode, variantSource } from '../history/nodeVariants.js';
+import { NbvError } from '../errors.js';
 
 export interface RestoreOptions {
   workflow?: string;
-  ref: string;
+  /** A REF (resolveRef.ts); optional only with `variant`. */
+  ref?: string;
+  /** Take K of the one selected node (`nbv variants`, 1 = newest): the ref is the commit holding it. */
+  variant?: number;
   /** Restore only these nodes' cache; absent or empty: the whole file. */
   selector?: NodeSelector;
   message?: string;
@@ -34,6 +40,9 @@ export interface RestoreResult {
   entry: HistoryEntry | null;
   backup: string | null;
   diff: DocumentDiff | null;
+  /** After a partial restore: restored caches that do not match their node's inputs now (made
+   * under another prompt, model or reference), with why. */
+  staleRestored: StaleNode[];
 }
 
 function hasSelector(selector: NodeSelector | undefined): selector is NodeSelector {
@@ -43,8 +52,12 @@ function hasSelector(selector: NodeSelector | undefined): selector is NodeSelect
 export async function restore(project: Project, options: RestoreOptions): Promise<RestoreResult> {
   return underLock(project, async () => {
     const named = await resolveWorkflow(project, options.workflow);
-    const source = await resolveStateRef(project, named, options.ref, options.cwd);
-    const partial = hasSelector(options.selector);
+    const picked = options.variant === undefined ? null : await pickVariant(project, named, options);
+    const ref = picked?.ref ?? options.ref;
+    if (ref === undefined) throw new NbvError('BAD_USAGE', 'restore needs a REF (or --node ID --variant K)');
+    const source = await resolveStateRef(project, named, ref, options.cwd);
+    const selector = picked?.selector ?? options.selector;
+    const partial = hasSelector(selector);
     const saved = await saveUncommitted(project, named.name, 'restore');
     const wf = saved.workflow;
     const file = wf.head.op.file;
@@ -54,27 +67,27 @@ export async function restore(project: Project, options: RestoreOptions): Promis
     let nodes: string[] = [];
     if (partial) {
       const current = await readState(project, wf.head);
-      const selected = selectNodes(current.doc, project.config, options.selector!, file);
+      const selected = selectNodes(current.doc, project.config, selector!, file);
       nodes = selected.map((n) => n.id);
       // Bytes nbv made by surgery on two recorded states: parsed strictly like any new state.
       parsed = parseNbflow(transplantCache(current, recorded, nodes, project.config).bytes, file);
     }
-    const base = { workflow: wf.name, from: source, nodes, savedCommit: saved.savedCommit };
+    const base = { workflow: wf.name, from: source, nodes, savedCommit: saved.savedCommit, staleRestored: [] as StaleNode[] };
     const unchanged = hashBlob(parsed.bytes) === wf.head.fileBlob;
     if (unchanged && (await readWorkingFile(project, wf)).kind === 'missing') {
       // The file on disk is what a restore compares with: a missing one comes back, and since
       // history already holds these bytes there is nothing to record.
       await materializeFile(project, { path: file, blob: wf.head.fileBlob, replaceable: [] }, parsed.bytes);
-      return { ...base, recorded: false, broughtBack: true, reason: `${file} was missing; it is back as ${options.ref} holds it`, entry: null, backup: null, diff: null };
+      return { ...base, recorded: false, broughtBack: true, reason: `${file} was missing; it is back as ${ref} holds it`, entry: null, backup: null, diff: null };
     }
     if (unchanged) {
-      await noteNoop(project, wf, `restore ${options.ref}: nothing to restore`, operationTime(project).iso);
-      const what = partial ? `the cache of ${nodes.join(', ')} is already as in ${options.ref}` : `${file} already holds the state of ${options.ref}`;
+      await noteNoop(project, wf, `restore ${ref}: nothing to restore`, operationTime(project).iso);
+      const what = partial ? `the cache of ${nodes.join(', ')} is already as in ${picked?.label ?? ref}` : `${file} already holds the state of ${ref}`;
       return { ...base, recorded: false, broughtBack: false, reason: what, entry: null, backup: null, diff: null };
     }
 
     const moment = operationTime(project);
-    const label = `${options.ref} (${source.commit.slice(0, 7)})`;
+    const label = picked?.label ?? `${ref} (${source.commit.slice(0, 7)})`;
     const result = await recordState(project, {
       workflow: wf.name,
       parent: wf.head,
@@ -83,12 +96,26 @@ export async function restore(project: Project, options: RestoreOptions): Promis
       file,
       parsed: { ...parsed, file },
       message: options.message ?? (partial ? `restore cache of ${nodes.join(', ')} from ${label}` : `restore ${label}`),
-      intent: partial ? { ref: source.commit, selector: options.selector! } : { ref: source.commit },
+      intent: partial ? { ref: source.commit, selector: selector! } : { ref: source.commit },
       view: [{ path: preChangePath(file, moment.date, PRE_CHANGE_LABEL.restore), state: 'parent' }],
       writeWorkingFile: true,
       moment,
     });
-    return { ...base, recorded: true, broughtBack: false, reason: null, entry: result.entry, backup: result.view[0]?.path ?? null, diff: result.diff };
+    const staleRestored = partial ? staleNodes(await analyzeCaches(project, wf.name)).filter((n) => nodes.includes(n.node)) : [];
+    return { ...base, staleRestored, recorded: true, broughtBack: false, reason: null, entry: result.entry, backup: result.view[0]?.path ?? null, diff: result.diff };
   });
 }
 
+
+/** `--variant K`: the commit that holds take K of the one selected node. */
+async function pickVariant(project: Project, named: Awaited<ReturnType<typeof resolveWorkflow>>, options: RestoreOptions): Promise<{ ref: string; label: string; selector: NodeSelector }> {
+  const file = named.head.op.file;
+  if (options.ref !== undefined) throw new NbvError('BAD_USAGE', `give a REF or --variant K, not both`, { file });
+  if (!hasSelector(options.selector)) throw new NbvError('BAD_USAGE', `--variant needs the node: --node ID (or a --scene with one generation node)`, { file });
+  const working = await readWorkingFile(project, named);
+  const doc = working.kind === 'missing' ? (await readState(project, named.head)).doc : parseNbflow(working.bytes, file).doc;
+  const ids = selectNodes(doc, project.config, options.selector!, file).map((n) => n.id);
+  const node = oneGenerationNode(doc, project.config, ids, file);
+  const take = variantSource(await nodeVariants(project, named, node, doc), options.variant!, file);
+  return { ref: take.heldAt[0]!, selector: { nodes: [node] }, label: `take ${options.variant} of ${node} (made by ${take.madeBy.op} ${take.madeBy.commit.slice(0, 7)} on ${take.madeBy.date.slice(0, 10)})` };
+}

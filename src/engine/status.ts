@@ -10,6 +10,7 @@ import { expectedView } from '../history/backupsView.js';
 import { hashBlob } from '../store/index.js';
 import { operationTime } from '../history/project.js';
 import { findStrayFiles } from '../history/strayFiles.js';
+import { liveMarkers, type LiveMarker } from '../history/liveMarkers.js';
 import { listWorkflowNames, loadWorkflow, readWorkingFile, resolveWorkflow } from '../history/workflows.js';
 
 export type { StaleNode } from '../history/stale.js';
@@ -36,6 +37,9 @@ export interface StatusReport {
   /** Working files a bump retired that hold edits history lacks, against their version's last
    * recorded state: `commit` takes them in. */
   retired: Array<{ file: string; version: string; against: string | null; changes: NodeDiff[] }>;
+  /** A live `nbv watch` recording this workflow's saves, and a live `nbv run` of it. */
+  watch?: { pid: number; started: string } | null;
+  running?: { pid: number; started: string } | null;
 }
 
 export interface StatusOptions {
@@ -48,6 +52,10 @@ async function bumpedWith(project: Project, head: HistoryEntry): Promise<boolean
   const parent = await readEntry(project, head.parent);
   return parent.op.version !== head.op.version || (head.op.op === 'wipe' && parent.op.op === 'bump');
 }
+const markerOf = (markers: LiveMarker[], kind: LiveMarker['kind'], name: string) => {
+  const m = markers.find((x) => x.kind === kind && (x.workflows.length === 0 || x.workflows.includes(name)));
+  return m ? { pid: m.pid, started: m.started } : null;
+};
 
 async function statusOf(project: Project, name: string): Promise<StatusReport> {
   const wf = await loadWorkflow(project, name);
@@ -84,10 +92,15 @@ async function statusOf(project: Project, name: string): Promise<StatusReport> {
     backups,
     handBump: null,
     retired: [],
+    watch: null,
+    running: null,
   };
   const stray = await findStrayFiles(project, wf);
   if (stray.handBump) report.handBump = { file: stray.handBump.file, version: stray.handBump.version, changes: stray.handBump.diff?.nodes ?? [] };
   report.retired = stray.retired.map((r) => ({ file: r.file, version: r.version, against: r.base?.commit ?? null, changes: r.diff?.nodes ?? [] }));
+  const markers = await liveMarkers(project);
+  report.watch = markerOf(markers, 'watch', name);
+  report.running = markerOf(markers, 'run', name);
   const cache = await analyzeCaches(project, name);
   report.stale = staleNodes(cache);
   const sameAsRecorded =
@@ -101,6 +114,7 @@ async function statusOf(project: Project, name: string): Promise<StatusReport> {
       ...(op.intent.ref ? { ref: op.intent.ref.slice(0, 7) } : {}),
       time: op.time,
       bumped: await bumpedWith(project, wf.head),
+      ...(op.intent.run ? { run: op.intent.run } : {}),
     },
     sameAsRecorded,
     now: operationTime(project).iso,

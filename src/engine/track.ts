@@ -10,6 +10,7 @@ import { compareVersions, parseNbflow, parseVersionedFileName, parseVersionLabel
 import { baseName, branchRef, readEntry, walkEntries, type HistoryEntry } from '../history/history.js';
 import { discoverLegacy, takeInHistory, type ImportedState, type ImportProgress, type SkippedFile } from '../history/importLegacy.js';
 import { underLock } from '../history/mutation.js';
+import type { DateSource } from '../backups/legacyDates.js';
 import type { InferredOp } from '../history/opRecord.js';
 import { projectFile, projectRelativePath, type Project } from '../history/project.js';
 import { recordState } from '../history/record.js';
@@ -23,6 +24,9 @@ export interface TrackOptions {
   /** Track a file whose name has no version (NAME.nbflow) as V0-1; refused without it, since a
    * stray `nbv track "My Workflow.nbflow"` would otherwise become a second workflow. */
   unversioned?: boolean;
+  /** Where imported states' dates come from: `auto` (modification times unless they look reset
+   * by a copy), `mtime`, or `content` (backup names and the document). */
+  dates?: DateSource;
   /** Called as each imported state is recorded (a progress bar for big folders). */
   onProgress?: (progress: ImportProgress) => void;
 }
@@ -49,6 +53,8 @@ export interface TrackResult {
   skipped: SkippedFile[];
   /** Other workflows with files in the same folders: each needs its own `nbv track`. */
   otherWorkflows: string[];
+  /** Why imported dates come from names and documents rather than modification times. */
+  datesWarning?: string | null;
 }
 
 /** Workflow name and version from a file name; an unversioned name starts at V0-1. */
@@ -107,10 +113,10 @@ async function alreadyTracked(project: Project, head: HistoryEntry, base: Unchan
 export async function track(project: Project, options: TrackOptions): Promise<TrackResult> {
   const file = await projectRelativePath(project, options.file);
   const { workflow, version } = identifyWorkflowFile(file);
+  const parsed = await readWorking(project, file, options.file);
   if (!parseVersionedFileName(baseName(file)) && !options.unversioned) {
     throw new NbvError('BAD_FILE_NAME', `has no version in its name (NAME-V0-N.nbflow): rename it, e.g. to '${workflow}-V0-1.nbflow', or 'nbv track --unversioned FILE' tracks it as ${workflow} V0-1`, { file: options.file });
   }
-  const parsed = await readWorking(project, file, options.file);
   const history = options.history ?? true;
   const message = options.message ?? `start tracking ${baseName(file)}`;
 
@@ -141,6 +147,7 @@ export async function track(project: Project, options: TrackOptions): Promise<Tr
     }
     const taken = await takeInHistory(project, {
       workflow, version, file, working: parsed, message, ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.dates ? { dates: options.dates } : {}),
     });
     return {
       workflow,
@@ -156,6 +163,7 @@ export async function track(project: Project, options: TrackOptions): Promise<Tr
       versions: { first: taken.imported[0]?.version ?? version, last: version },
       skipped: taken.skipped,
       otherWorkflows: taken.otherWorkflows,
+      datesWarning: taken.datesWarning,
     };
   });
 }

@@ -38,7 +38,15 @@ export interface Decision {
 export interface AdviceContext {
   cache?: CacheReport;
   /** The last recorded operation. */
-  head?: { op: string; version: string; ref?: string; time: string; /** The version changed with it (wipe --bump). */ bumped?: boolean };
+  head?: {
+    op: string;
+    version: string;
+    ref?: string;
+    time: string;
+    /** The version changed with it (wipe --bump). */ bumped?: boolean;
+    /** A `run` head: what its runner did (docs/runner.md). */
+    run?: { interrupted: boolean; exitCode: number | null; signal: string | null; filled: string[]; planned: string[]; lastCompleteSave: boolean };
+  };
   /** The working file holds the bytes of this recorded state or backups/ file (a restore by hand). */
   sameAsRecorded?: string | null;
   /** Now, ISO 8601. */
@@ -165,6 +173,15 @@ export function decide(report: AdviceInput, ctx: AdviceContext = {}): Decision[]
     } else {
       add('run-filled', 'no', 'no', 'nbv commit -m MSG', `a run filled caches: wipe NO, bump NO: 'nbv commit -m MSG' records the outputs`);
     }
+  }
+
+  const run = ctx.head?.run;
+  if (run?.interrupted && !report.uncommitted) {
+    const pending = ctx.cache?.nodes.filter((n) => !n.hasCache || n.reasons.length > 0 || n.reroll !== null).length ?? run.planned.length - run.filled.length;
+    const how = run.signal ?? `exit ${run.exitCode}`;
+    const partial = run.lastCompleteSave ? '; it died while saving, so its last complete save is what is recorded' : '';
+    add('runner-crash', 'no', 'no', 'nbv run -- CMD',
+      `the last run stopped (${how}) after filling ${plural(run.filled.length, 'node')} of ${run.planned.length}${partial}: wipe NO (the cache holds what succeeded; the next run reuses it), re-run it: only the ${plural(pending, 'unfilled node')} ${pending === 1 ? 'is' : 'are'} planned ('nbv plan')`);
   }
 
   const oldest = lastRunAge(ctx);

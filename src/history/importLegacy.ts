@@ -10,6 +10,7 @@ import { backupsDirFor } from '../backups/names.js';
 import { viewIndex } from './backupsView.js';
 import { isUnplaceable, orderLegacyFiles, parseLegacyName, type LegacyName, type OrderableFile } from '../backups/legacyNames.js';
 import { momentAt, momentFromIso, type Moment } from './clock.js';
+import { contentInstants, mtimesLookReset, newestTimeInDocument, type DateSource } from '../backups/legacyDates.js';
 import type { HistoryEntry } from './history.js';
 import type { InferredOp } from './opRecord.js';
 import { projectFile, type Project } from './project.js';
@@ -60,6 +61,8 @@ export interface TakeInInput {
   working: ParsedNbflow;
   message: string;
   onProgress?: (progress: ImportProgress) => void;
+  /** Where imported dates come from (backups/legacyDates.ts); default `auto`. */
+  dates?: DateSource;
 }
 
 export interface TakeInResult {
@@ -71,6 +74,8 @@ export interface TakeInResult {
   files: number;
   skipped: SkippedFile[];
   otherWorkflows: string[];
+  /** Why the files' modification times were not trusted for dates, when they were not. */
+  datesWarning: string | null;
 }
 
 function dirOf(relative: string): string {
@@ -96,6 +101,26 @@ export function fileMoment(project: Project, file: OrderableFile): Moment {
   const noonUtc = Date.UTC(y, m - 1, d, 12);
   const east = eastMinutesAt(project, noonUtc);
   return momentAt(noonUtc - east * 60_000, east);
+}
+
+/** Dates for the states of one import: mtimes, unless they look reset (or the user says). */
+function importDating(project: Project, source: DateSource, files: OrderableFile[]): { warning: string | null; moment: (file: OrderableFile, doc: unknown) => Moment } {
+  const reset = source === 'auto' ? mtimesLookReset(files.map((f) => ({ mtimeMs: f.mtimeMs, nameDate: f.name.date }))) : null;
+  if (source === 'mtime' || (source === 'auto' && reset === null)) return { warning: null, moment: (file) => fileMoment(project, file) };
+  const noons = files.map((f) => (f.name.date === null ? null : Date.parse(fileMoment(project, { ...f, mtimeMs: Date.parse(`${f.name.date}T12:00:00Z`) }).iso)));
+  const docs = new Map<number, unknown>();
+  let instants: Array<number | null> | null = null;
+  return {
+    warning: reset ?? 'asked for with --dates content',
+    moment: (file, doc) => {
+      const index = files.indexOf(file);
+      docs.set(index, doc);
+      // Documents are read one by one as the chain is recorded; a state only needs earlier ones.
+      instants = contentInstants(noons, (i) => (docs.has(i) ? newestTimeInDocument(docs.get(i)) : null));
+      const ms = instants[index] ?? null;
+      return ms === null ? fileMoment(project, file) : momentAt(ms, eastMinutesAt(project, ms));
+    },
+  };
 }
 
 function reasonOf(err: unknown, path: string): string {
@@ -258,6 +283,7 @@ export async function takeInHistory(project: Project, target: TakeInInput): Prom
   if (merged) groups = groups.slice(0, -1);
 
   const imported: ImportedState[] = [];
+  const dating = importDating(project, target.dates ?? 'auto', groups.map((g) => g[0]!));
   const seen = new Set<string>();
   let parent: HistoryEntry | null = null;
   let parentDoc: NbflowDocument | null = null;
@@ -281,7 +307,7 @@ export async function takeInHistory(project: Project, target: TakeInInput): Prom
     const version = versionLabel(group[0]!.name.version!);
     const diff = diffDocuments(parentDoc, parsed.doc, project.config);
     const inferred = inferOperation(diff, { first: parent === null, versionChanged: parent !== null && parent.op.version !== version, seenBefore: false });
-    const moment = fileMoment(project, group[0]!);
+    const moment = dating.moment(group[0]!, parsed.doc);
     const result = await recordState(project, {
       workflow: target.workflow,
       parent,
@@ -334,5 +360,5 @@ export async function takeInHistory(project: Project, target: TakeInInput): Prom
     ...(carry ? { carry } : {}),
   });
   skipped.sort((a, b) => (a.path < b.path ? -1 : 1));
-  return { imported, head, headInferred, files, skipped, otherWorkflows: discovery.otherWorkflows };
+  return { imported, head, headInferred, files, skipped, otherWorkflows: discovery.otherWorkflows, datesWarning: dating.warning };
 }

@@ -17,7 +17,7 @@ export const storedPathSchema = z
 
 export const OP_RECORD_FORMAT = 'nbv-op/1';
 
-export const OP_KINDS = ['track', 'commit', 'wipe', 'bump', 'restore', 'undo', 'import', 'reroll', 'redo'] as const;
+export const OP_KINDS = ['track', 'commit', 'wipe', 'bump', 'restore', 'undo', 'import', 'reroll', 'redo', 'run'] as const;
 export type OpKind = (typeof OP_KINDS)[number];
 
 /** What an imported step most likely was (a hand-kept folder records no operations). */
@@ -31,6 +31,28 @@ const selectorSchema = z
     scenes: z.array(z.string()).optional(),
     tabs: z.array(z.string()).optional(),
     kinds: z.array(z.enum(['image', 'video'])).optional(),
+  })
+  .strict();
+
+/** What a `run` operation records of its runner (docs/runner.md). */
+const runIntentSchema = z
+  .object({
+    command: z.array(z.string()),
+    /** --clean: every cache was wiped and the version bumped first. */
+    clean: z.boolean(),
+    /** The nodes the plan handed to the runner (NBV_PLAN), in document order. */
+    planned: z.array(z.string()),
+    /** The nodes whose cache the run filled or changed. */
+    filled: z.array(z.string()),
+    /** Planned nodes the run left without a new cache. */
+    unfilled: z.array(z.string()),
+    exitCode: z.number().int().nullable(),
+    signal: z.string().nullable(),
+    durationMs: z.number().int().min(0),
+    /** The runner failed, crashed or was stopped: its outputs so far are what is recorded. */
+    interrupted: z.boolean(),
+    /** The runner left the file half-written: the last complete save it made is recorded. */
+    lastCompleteSave: z.boolean(),
   })
   .strict();
 
@@ -69,6 +91,8 @@ export const opRecordSchema = z
         auto: z.string().optional(),
         /** reroll: the node ids asked to be regenerated regardless of their cache. */
         nodes: z.array(z.string()).optional(),
+        /** run: what the runner was given and what it did (docs/runner.md). */
+        run: runIntentSchema.optional(),
         /** The nbv command line's arguments (no environment): what the user typed. */
         argv: z.array(z.string()).optional(),
       })

@@ -71,6 +71,27 @@ describe('issue 15 output, through the binary', () => {
     expect(nbvJson<Array<{ message: string }>>(dir, ['log', '-n', '1'])[0]!.message).toBe('Scene 03: prompt edited');
   });
 
+  it('9. a copied project (mtimes reset) dates its imported states from backup names, warns, and --dates mtime overrides', () => {
+    const dir = copyFixture();
+    dirs.push(dir);
+    const now = Date.now() / 1000;
+    for (const f of fs.readdirSync(path.join(dir, 'backups'))) fs.utimesSync(path.join(dir, 'backups', f), now, now);
+    nbvOk(dir, ['init']);
+    const out = nbvOk(dir, ['track', V3]);
+    expect(out).toContain("warning: the files' modification times look reset (all 4 files were modified within minutes of each other");
+    const dates = nbvJson<Array<{ op: string; date: string }>>(dir, ['log']).filter((e) => e.op === 'import').map((e) => e.date.slice(0, 10));
+    expect(dates).toEqual(['2026-05-12', '2026-05-09', '2026-05-09', '2026-05-09']);
+
+    const other = copyFixture();
+    dirs.push(other);
+    for (const f of fs.readdirSync(path.join(other, 'backups'))) fs.utimesSync(path.join(other, 'backups', f), now, now);
+    nbvOk(other, ['init']);
+    expect(nbvOk(other, ['track', V3, '--dates', 'mtime'])).not.toContain('warning');
+    const today = new Date(now * 1000).toISOString().slice(0, 8);
+    expect(nbvJson<Array<{ op: string; date: string }>>(other, ['log']).filter((e) => e.op === 'import').some((e) => e.date.startsWith(today))).toBe(true);
+    expect(nbv(other, ['track', V3, '--dates', 'soon']).status).toBe(2);
+  });
+
   it('papercuts: log --op, git-like dates, audit --json, help, completion, EPIPE, one-line usage errors, examples', () => {
     const dir = sample();
     nbvOk(dir, ['reroll', '--scene', '03']);

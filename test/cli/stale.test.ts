@@ -50,7 +50,7 @@ describe('nbv status, plan, wipe --stale, reroll on the sample', () => {
       ['vid-s03', ['upstream-stale']],
     ]);
     expect(s.decisions.find((d) => d.row === 'prompt-edited')).toMatchObject({ wipe: 'no', bump: 'yes' });
-    const text = nbvOk(dir, ['status']);
+    const text = nbvOk(dir, ['status', '-v']); // one line per stale node with -v; grouped by reason without
     expect(text).toContain('stale img-s03 (acct-1): prompt-changed prompt:');
     expect(text).toMatch(/advice: edited: wipe NO .* bump YES/);
     write(original);
