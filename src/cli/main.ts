@@ -39,6 +39,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   run: () => import('./runner.js').then((m) => m.registerRun),
   watch: () => import('./watch.js').then((m) => m.registerWatch),
   variants: () => import('./variants.js').then((m) => m.registerVariants),
+  ui: () => import('./ui.js').then((m) => m.registerUi),
 };
 
 // Global options that take a value: their value is not the command name.
