@@ -42,6 +42,8 @@ export interface RecordInput {
   /** The view's path -> blob index, when the caller keeps one across many steps (an import);
    * it is updated with the paths this step takes. Else it is read from history. */
   viewTaken?: Map<string, string>;
+  /** A merge: the other side's head, the commit's second parent (its patch is still from `parent`). */
+  merge?: OpRecord['merge'];
 }
 
 export interface RecordResult {
@@ -121,6 +123,7 @@ export async function recordState(project: Project, input: RecordInput): Promise
     sha256: sha256Hex(input.parsed.bytes),
     view,
   };
+  if (input.merge) op.merge = input.merge;
   const provenance = await provenanceForRecord(project, { op: input.op, parent: input.parent, intent: input.intent, doc: input.parsed.doc }, diff);
   if (provenance) op.provenance = provenance;
   // Last: the chain hash covers every field set above (docs/audit.md).
@@ -135,7 +138,7 @@ export async function recordState(project: Project, input: RecordInput): Promise
   const body = input.message.includes('\n') ? `\n\n${input.message}` : '';
   const commit = await store.writeCommit({
     tree,
-    parents: input.parent ? [input.parent.commit] : [],
+    parents: input.parent ? [input.parent.commit, ...(input.merge ? [input.merge.theirs] : [])] : [],
     message: `${summaryLine(input, diff)}${body}\n`,
     author: signature,
   });

@@ -9,3 +9,8 @@ export type { Signature, StoredCommit, CommitFilesInput, RefEntry, WriteCommitIn
 export { packObjects, MAX_DELTA_DEPTH, type PackOptions, type PackResult } from './pack.js';
 export { storeObjectStats, type StoreObjectStats } from './objectFiles.js';
 export { HASH_MISMATCH } from './objectReader.js';
+export {
+  listRemoteRefs, fetchObjects, pushRefs, startLocalRepository, parseRemoteUrl, scrubUrl, CONFIG_REF,
+  listRemoteEntries, findRemoteEntry, addRemoteEntry, removeRemoteEntry, assertRemoteName,
+  type RemoteUrl, type RemoteKind, type PushUpdate, type TransportOptions, type TransferProgress, type RemoteEntry,
+} from './remote/transport.js';

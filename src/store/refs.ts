@@ -161,3 +161,34 @@ export async function updateRef(gitdir: string, ref: string, newOid: string, exp
     throw ioError(`cannot write ref ${ref}`, file, err);
   }
 }
+
+/**
+ * Compare-and-swap delete: `ref` must hold `expectedOld`. The caller holds the project lock. Used
+ * for refs nbv owns outright (remote-tracking refs, an unpushed version tag being renumbered).
+ */
+export async function deleteRef(gitdir: string, ref: string, expectedOld: string): Promise<void> {
+  assertValidRefName(ref);
+  await assertRefAt(gitdir, ref, expectedOld);
+  const packed = await readPackedRefs(gitdir);
+  if (packed.has(ref)) {
+    const file = path.join(gitdir, 'packed-refs');
+    const text = await fsp.readFile(file, 'utf8');
+    const lines = text.split('\n');
+    const kept: string[] = [];
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
+      if (line.endsWith(` ${ref}`) && /^[0-9a-f]{40} /.test(line)) {
+        if (lines[i + 1]?.startsWith('^')) i++; // its peeled line goes with it
+        continue;
+      }
+      kept.push(line);
+    }
+    await writeFileAtomic(file, kept.join('\n'));
+  }
+  const file = refPath(gitdir, ref);
+  try {
+    await fsp.unlink(file);
+  } catch (err) {
+    if (!hasErrnoCode(err, 'ENOENT')) throw ioError(`cannot delete ref ${ref}`, file, err);
+  }
+}

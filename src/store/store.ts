@@ -297,6 +297,11 @@ export class Store {
     await this.underLock(() => refs.updateRef(this.gitdir, ref, oid, expectedOld));
   }
 
+  /** Compare-and-swap delete of `ref`, which must hold `expectedOld`. Takes the lock unless held. */
+  async deleteRef(ref: string, expectedOld: string): Promise<void> {
+    await this.underLock(() => refs.deleteRef(this.gitdir, ref, expectedOld));
+  }
+
   /** Create lightweight tag `refs/tags/<name>` (e.g. `XYZG3/V0-3`) at `oid`; ALREADY_EXISTS if present. */
   async createTag(name: string, oid: string): Promise<void> {
     if (name.startsWith('refs/')) throw new NbvError('BAD_USAGE', `tag name ${JSON.stringify(name)} must not start with refs/`);
