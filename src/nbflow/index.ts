@@ -20,6 +20,9 @@ export {
 export { describeSelector, formatSceneRanges, parseSceneSelector, selectNodes } from './select.js';
 export { transplantCache, wipeCache, type CacheFieldChange, type TransplantResult, type WipeResult } from './cacheEdit.js';
 export { diffDocuments, isReferenceField, summarizeCacheChange } from './diff.js';
+export { formatWordDiff, wordDiff, type WordDiffPart } from './wordDiff.js';
+export { describeEdgeChange, diffEdges, type EdgeChange } from './edgeDiff.js';
+export { outlineDocument } from './outline.js';
 export {
   MAX_WORKFLOW_NAME_LENGTH,
   NBFLOW_EXTENSION,
