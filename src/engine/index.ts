@@ -23,3 +23,11 @@ export { analyzeCaches, lookupProvenance, staleNodes, type CacheReport, type Cac
 export type { Decision, AdviceRow } from '../history/advice.js';
 export { gc, type GcResult } from './gc.js';
 export { syncBackups, checkBackups, type SyncResult, type ViewCheck } from './backups.js';
+export { clone, defaultCloneDir, type CloneOptions, type CloneResult } from './clone.js';
+export { addRemote, removeRemote, listRemotes, type RemoteInfo } from './remote.js';
+export { fetch, type FetchCommandOptions, type FetchResult } from './fetch.js';
+export { push, type PushOptions, type PushResult } from './push.js';
+export { pull, type PullOptions, type PullResult, type PulledWorkflow } from './pull.js';
+export { mergeContinue, mergeAbort, type MergeContinueResult, type MergeAbortResult } from './merge.js';
+export { resolve, type ResolveOptions, type ResolveResult } from './resolve.js';
+export type { WorkflowSync } from '../history/sharing/compare.js';

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { NbvError } from '../errors.js';
 import { hashBlob, removeFileDurable, writeFileAtomic } from '../store/index.js';
 import { absolutePath, type Project } from './project.js';
+import { assertWritableInside } from './sharing/safePaths.js';
 
 export const JOURNAL_META = 'nbv-journal.json';
 
@@ -46,6 +47,8 @@ async function currentBlob(file: string): Promise<string | null> {
 /** Writes a blob's bytes to a project file unless it holds bytes we were not told we may replace.
  * Returns false when it left the file alone. */
 export async function materializeFile(project: Project, step: FileWrite, bytes?: Uint8Array): Promise<boolean> {
+  // Paths come from op records, which a remote may have written: never outside the project.
+  await assertWritableInside(project, step.path);
   const target = absolutePath(project, step.path);
   const existing = await currentBlob(target);
   if (existing === step.blob) return true;
