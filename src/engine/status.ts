@@ -1,6 +1,7 @@
 // `nbv status`: where each workflow stands: unrecorded edits (classified per node), stale caches,
 // drift of the backups/ view, and what the seed's decision tables advise for the pending change.
 import { diffDocuments, parseNbflow, type NodeDiff } from '../nbflow/index.js';
+import { remoteSyncOf, waitingMergeOf, type RemoteSync, type WaitingMerge } from '../history/sharing/statusInfo.js';
 import { checkBackups } from '../history/backupsCheck.js';
 import { readEntry, readState } from '../history/history.js';
 import type { Project } from '../history/project.js';
@@ -29,6 +30,10 @@ export interface StatusReport {
   /** The advice with the seed's table row each line comes from (docs/staleness.md). */
   decisions: Decision[];
   backups: { ok: boolean; missing: string[]; altered: string[]; unknown: string[] };
+  /** Per remote, as last fetched or pushed: ahead / behind (docs/sharing.md). */
+  sync?: RemoteSync[];
+  /** A pull that stopped on conflicts in this workflow, with both values of each. */
+  merge?: WaitingMerge | null;
 }
 
 export interface StatusOptions {
@@ -68,6 +73,8 @@ async function statusOf(project: Project, name: string): Promise<StatusReport> {
     advice: [],
     decisions: [],
     backups,
+    sync: await remoteSyncOf(project, name),
+    merge: await waitingMergeOf(project, name),
   };
   const cache = await analyzeCaches(project, name);
   report.stale = staleNodes(cache);
