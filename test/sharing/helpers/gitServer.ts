@@ -85,7 +85,10 @@ export async function startGitServer(projectRoot: string, options: ServerOptions
     children.add(child);
     child.on('close', () => children.delete(child));
     child.stderr.resume();
+    let dead = false;
     const die = () => {
+      if (dead) return;
+      dead = true;
       cutCount++;
       child.kill('SIGKILL');
       req.socket.destroy();
@@ -94,6 +97,7 @@ export async function startGitServer(projectRoot: string, options: ServerOptions
     let received = 0;
     req.on('data', (chunk: Buffer) => {
       received += chunk.length;
+      if (dead) return;
       if (cut?.service === 'git-receive-pack' && received > cut.afterBytes) return die();
       child.stdin.write(chunk);
     });
@@ -103,6 +107,7 @@ export async function startGitServer(projectRoot: string, options: ServerOptions
     let head: Buffer | null = Buffer.alloc(0);
     let sent = 0;
     child.stdout.on('data', (chunk: Buffer) => {
+      if (dead) return;
       if (head !== null) {
         head = Buffer.concat([head, chunk]);
         const text = head.toString('latin1');
