@@ -12,6 +12,15 @@ function describe(report: StatusReport): string[] {
   for (const p of backups.missing) lines.push(`  backups: missing ${p}`);
   for (const p of backups.altered) lines.push(`  backups: altered ${p}`);
   for (const p of backups.unknown) lines.push(`  backups: not from history ${p}`);
+  for (const s of report.sync ?? []) {
+    if (s.state !== 'same') lines.push(`  ${s.remote}: ${s.state === 'local-only' ? 'not pushed yet' : `${s.ahead} ahead, ${s.behind} behind`} (as last fetched)`);
+  }
+  if (report.merge) {
+    lines.push(`  merge in progress with ${report.merge.remote} (${report.merge.conflicts.filter((c) => !c.resolved).length} of ${report.merge.conflicts.length} conflicts open):`);
+    for (const c of report.merge.conflicts) {
+      lines.push(`    ${c.resolved ? `settled (${c.resolved})` : 'conflict'} ${c.node ?? c.tab ?? 'document'}${c.field}: ours ${JSON.stringify(c.ours)?.slice(0, 70)}, theirs ${JSON.stringify(c.theirs)?.slice(0, 70)}`);
+    }
+  }
   for (const a of report.advice) lines.push(`  advice: ${a}`);
   return lines;
 }

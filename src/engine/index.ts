@@ -31,3 +31,4 @@ export { pull, type PullOptions, type PullResult, type PulledWorkflow } from './
 export { mergeContinue, mergeAbort, type MergeContinueResult, type MergeAbortResult } from './merge.js';
 export { resolve, type ResolveOptions, type ResolveResult } from './resolve.js';
 export type { WorkflowSync } from '../history/sharing/compare.js';
+export type { TransferProgress } from '../store/index.js';
