@@ -1,6 +1,6 @@
 // The bytes of a history index file (historyIndex.ts says what it is for and why it can be
 // trusted). Two lines:
-//   1. header, JSON: {"format":"nbv-history/1","workflow":NAME,"head":OID,"rows":N,"sha1":HEX}
+//   1. header, JSON: {"format":"nbv-history/2","workflow":NAME,"head":OID,"rows":N,"sha1":HEX}
 //   2. body, JSON: [strings, kinds, changes, rows], `sha1` being the sha1 of this line (newline
 //      included).
 // Node ids, titles, versions, file names, authors and messages repeat from commit to commit, and

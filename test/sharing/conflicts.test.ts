@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  addRemote, bump, clone, commit, log, mergeAbort, mergeContinue, openProject, pull, push, resolve, status, verify, NbvError, type Project,
+  addRemote, bump, clone, commit, log, mergeAbort, restore, mergeContinue, openProject, pull, push, resolve, status, verify, NbvError, type Project,
 } from '../../src/index.js';
 import { bareRepo, contextFor, editField, fsck, imageNodes, nodeData, removeDir, sampleProject, tempRoot, WORKING } from './helpers/projects.js';
 
@@ -111,5 +111,26 @@ describe('conflicts and renumbering, over a bare repository on a local path', ()
     fsck(repo);
     await expectVerified(jane);
     await expectVerified(omar);
+    // the renumbered-away state is still restorable by its old id
+    const restored = await restore(omar, { ref: omarV4 });
+    expect(restored.recorded).toBe(true);
+    expect(nodeData(merged, ids[2]!)['prompt']).toBe('Omar before his bump.');
+    expect(nodeData(merged, ids[0]!)['prompt']).not.toBe('Jane before her bump.');
+
+    // a clone from scratch holds every state of both sides, byte-exact
+    await push(omar);
+    const freshDir = path.join(root, 'bump-fresh');
+    await clone({ url: repo, dir: freshDir, context: contextFor('omar') });
+    const fresh = await openProject(freshDir, contextFor('omar'));
+    const history = await log(omar, {});
+    for (const item of history) {
+      expect(Buffer.from(await fresh.store.readFileAt(item.commit, path.basename(item.file))).equals(Buffer.from(await omar.store.readFileAt(item.commit, path.basename(item.file))))).toBe(true);
+    }
+    for (const parent of history.flatMap((i) => i.parents)) expect(await fresh.store.hasObject(parent)).toBe(true);
+    expect(fs.readFileSync(path.join(freshDir, 'XYZG3-V0-5.nbflow')).equals(fs.readFileSync(merged))).toBe(true);
+    for (const name of fs.readdirSync(path.join(omar.root, 'backups'))) {
+      expect(fs.readFileSync(path.join(freshDir, 'backups', name)).equals(fs.readFileSync(path.join(omar.root, 'backups', name))), name).toBe(true);
+    }
+    await expectVerified(fresh);
   });
 });
