@@ -9,6 +9,8 @@
 //                                 5 MB x 10 (diff), 0.5 MB x 1,000 and x 10,000 (log); ~1 hour
 //   npm run bench -- --full       quick, plus 1 MB x 1,000, 0.5 MB x 10,000, 5 MB x 10 and x 1,000
 //   npm run bench -- --ops 200 --mb 0.5 --reps 5     one scenario of your choosing
+//   npm run bench -- --clone      nbv clone against git clone of the same repository, 5 MB x 1,000
+//                                 (over http and from a folder); with --ops/--mb for another size
 //
 // Prints a table of ratios and writes bench-results/latest.json. docs/performance.md explains
 // the figures and the goals.
@@ -83,6 +85,21 @@ const base = fs.mkdtempSync(path.join(os.tmpdir(), 'nbv-bench-'));
 const results: ScenarioResult[] = [];
 const gc = (nbvLibrary as Record<string, unknown>)['gc'] as ((p: nbvLibrary.Project) => Promise<unknown>) | undefined;
 const started = process.hrtime.bigint();
+
+if (flag('--clone')) {
+  const { benchClone, renderClone } = await import('../bench/clone.js');
+  const mb = Number(value('--mb') ?? '5');
+  const ops = Number(value('--ops') ?? '1000');
+  const label = `${mb} MB x ${ops.toLocaleString('en')}`;
+  process.stderr.write(`[bench] clone ${label}: replaying history, pushing, cloning ...`);
+  const timings = await benchClone({ label, targetBytes: mb * MB, ops, seed: 10 }, path.join(base, 'clone'));
+  process.stderr.write(' done\n');
+  console.log(renderClone(timings));
+  fs.mkdirSync(path.join(REPO_ROOT, 'bench-results'), { recursive: true });
+  fs.writeFileSync(path.join(REPO_ROOT, 'bench-results', 'clone.json'), JSON.stringify({ when: new Date().toISOString(), ...timings }, null, 2) + '\n');
+  if (!keep) fs.rmSync(base, { recursive: true, force: true });
+  process.exit(0);
+}
 
 const startup = await timeStartup(base, reps * 2);
 for (const scenario of scenarios()) {

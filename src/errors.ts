@@ -29,7 +29,15 @@ export type NbvErrorCode =
   | 'LOCKED' // another nbv holds the project lock past the wait
   | 'REF_CONFLICT' // compare-and-swap on a ref lost
   | 'CORRUPT_STORE'
-  | 'IO';
+  | 'IO'
+  // sharing through git hosts (docs/sharing.md)
+  | 'REMOTE_UNREACHABLE' // no answer, not a git repository, or the transfer was cut
+  | 'REMOTE_AUTH' // the remote wants credentials, or refused the ones given
+  | 'REMOTE_REJECTED' // a push refused: the remote moved ("pull first")
+  | 'NOT_AN_NBV_REMOTE' // a git repository that holds no nbv project
+  | 'GIT_MISSING' // ssh and local-folder remotes need the system git
+  | 'MERGE_IN_PROGRESS' // a pull stopped on conflicts: resolve, then merge --continue or --abort
+  | 'NO_MERGE'; // merge --continue / --abort / resolve without a merge in progress
 
 export class NbvError extends Error {
   readonly code: NbvErrorCode;

@@ -86,5 +86,6 @@ export function describeLogItem(item: LogItem): string {
   const date = item.date.slice(0, 16).replace('T', ' ');
   const nodes = item.nodes.length === 0 ? '' : item.nodes.length <= 4 ? ` [${item.nodes.join(', ')}]` : ` [${item.nodes.length} nodes]`;
   const who = item.author.replace(/\s*<.*>$/, '');
-  return `${short(item.commit)} ${date} ${item.op.padEnd(7)} ${item.version.padEnd(5)} ${who}: ${item.message.split('\n')[0]}${nodes}`;
+  const merge = item.parents?.length === 2 ? ` (parents ${short(item.parents[0])} ${short(item.parents[1])})` : '';
+  return `${short(item.commit)} ${date} ${item.op.padEnd(7)} ${item.version.padEnd(5)} ${who}: ${item.message.split('\n')[0]}${merge}${nodes}`;
 }

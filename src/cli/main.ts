@@ -40,6 +40,13 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   watch: () => import('./watch.js').then((m) => m.registerWatch),
   variants: () => import('./variants.js').then((m) => m.registerVariants),
   ui: () => import('./ui.js').then((m) => m.registerUi),
+  clone: () => import('./clone.js').then((m) => m.registerClone),
+  remote: () => import('./remote.js').then((m) => m.registerRemote),
+  push: () => import('./push.js').then((m) => m.registerPush),
+  fetch: () => import('./fetch.js').then((m) => m.registerFetch),
+  pull: () => import('./pull.js').then((m) => m.registerPull),
+  merge: () => import('./merge.js').then((m) => m.registerMerge),
+  resolve: () => import('./resolve.js').then((m) => m.registerResolve),
 };
 
 // Global options that take a value: their value is not the command name.

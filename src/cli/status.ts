@@ -50,6 +50,15 @@ function describe(report: StatusReport, verbose: boolean, paint: Paint): string[
   const listed = (label: string, paths: string[]) =>
     verbose || paths.length <= 3 ? paths.map((p) => `  backups: ${label} ${p}`) : [`  backups: ${plural(paths.length, 'file')} ${label} (${paths.slice(0, 2).join(', ')}, …)`];
   lines.push(...listed('missing', backups.missing), ...listed('altered', backups.altered), ...listed('not from history', backups.unknown));
+  for (const s of report.sync ?? []) {
+    if (s.state !== 'same') lines.push(`  ${s.remote}: ${s.state === 'local-only' ? 'not pushed yet' : `${s.ahead} ahead, ${s.behind} behind`} (as last fetched)`);
+  }
+  if (report.merge) {
+    lines.push(`  merge in progress with ${report.merge.remote} (${report.merge.conflicts.filter((c) => !c.resolved).length} of ${report.merge.conflicts.length} conflicts open):`);
+    for (const c of report.merge.conflicts) {
+      lines.push(`    ${c.resolved ? `settled (${c.resolved})` : 'conflict'} ${c.node ?? c.tab ?? 'document'}${c.field}: ours ${JSON.stringify(c.ours)?.slice(0, 70)}, theirs ${JSON.stringify(c.theirs)?.slice(0, 70)}`);
+    }
+  }
   for (const a of report.advice) lines.push(`  ${paint('cyan', 'advice:')} ${a}`);
   if (!verbose && (report.changes.length > BRIEF_NODES || report.stale.length > 0)) lines.push(paint('dim', `  ('nbv status -v' lists every node, '--json' for scripts)`));
   return lines;

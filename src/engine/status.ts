@@ -1,6 +1,7 @@
 // `nbv status`: where each workflow stands: unrecorded edits (classified per node), stale caches,
 // drift of the backups/ view, and what the seed's decision tables advise for the pending change.
 import { diffDocuments, parseNbflow, type NodeDiff } from '../nbflow/index.js';
+import { remoteSyncOf, waitingMergeOf, type RemoteSync, type WaitingMerge } from '../history/sharing/statusInfo.js';
 import { checkBackups } from '../history/backupsCheck.js';
 import { readEntry, readState, type HistoryEntry } from '../history/history.js';
 import type { Project } from '../history/project.js';
@@ -40,6 +41,10 @@ export interface StatusReport {
   /** A live `nbv watch` recording this workflow's saves, and a live `nbv run` of it. */
   watch?: { pid: number; started: string } | null;
   running?: { pid: number; started: string } | null;
+  /** Per remote, as last fetched or pushed: ahead / behind (docs/sharing.md). */
+  sync?: RemoteSync[];
+  /** A pull that stopped on conflicts in this workflow, with both values of each. */
+  merge?: WaitingMerge | null;
 }
 
 export interface StatusOptions {
@@ -94,6 +99,8 @@ async function statusOf(project: Project, name: string): Promise<StatusReport> {
     retired: [],
     watch: null,
     running: null,
+    sync: await remoteSyncOf(project, name),
+    merge: await waitingMergeOf(project, name),
   };
   const stray = await findStrayFiles(project, wf);
   if (stray.handBump) report.handBump = { file: stray.handBump.file, version: stray.handBump.version, changes: stray.handBump.diff?.nodes ?? [] };

@@ -58,7 +58,7 @@ export interface VerifyReport {
 
 type Report = (code: string, detail: string) => void;
 
-const VERSION_CHANGING_OPS = new Set(['track', 'bump', 'undo', 'import']);
+const VERSION_CHANGING_OPS = new Set(['track', 'bump', 'undo', 'import', 'merge']);
 
 /** Sorts a store error into "the object is gone" and "the object is not what its id says". */
 function objectProblem(err: unknown, what: string): [string, string] {
@@ -118,7 +118,8 @@ async function verifyEntry(
   const blobs: Array<[string, string]> = [['file', entry.fileBlob], ['op.json', entry.opBlob], ['patch.json', entry.patchBlob]];
   let whole = true;
   for (const [what, oid] of blobs) whole = (await checkBlob(project, what, oid, problem)) && whole;
-  if (entry.stored.parents.length > 1) problem('not-linear', `has ${entry.stored.parents.length} parents`);
+  const isMerge = entry.stored.parents.length === 2 && entry.op.op === 'merge' && entry.op.merge?.theirs === entry.stored.parents[1];
+  if (entry.stored.parents.length > 1 && !isMerge) problem('not-linear', `has ${entry.stored.parents.length} parents without a merge record naming the second`);
   const { op } = entry;
   if (op.workflow !== workflow) problem('wrong-branch', `op.json names workflow ${op.workflow}`);
   if (!op.file.endsWith(entry.treeFileName)) problem('file-name', `op.json names ${op.file} but the tree holds ${entry.treeFileName}`);
@@ -179,26 +180,63 @@ export async function verify(project: Project, options: VerifyOptions = {}): Pro
     const head = await project.store.resolveRef(branchRef(workflow));
     if (!head) continue;
     const chain = await readBranch(project, workflow, head, problems);
-    let parentDoc: NbflowDocument | null | 'unknown' = chain[0]?.parent ? 'unknown' : null;
-    let parentEntry: HistoryEntry | null = null;
-    let chainedBefore = false;
-    for (const [index, entry] of chain.entries()) {
-      commits++;
-      [entry.commit, entry.stored.tree, entry.fileBlob, entry.opBlob, entry.patchBlob].forEach((o) => seen.add(o));
-      const problem: Report = (code, detail) => problems.push({ workflow, commit: entry.commit, code, detail });
-      // A history whose oldest commits are unreadable has no known position: only the links count.
-      const complete = chain[0]!.parent === null;
-      const position = complete ? index + 1 : (entry.op.chain?.seq ?? index + 1);
-      const previous = complete || index > 0 ? (parentEntry?.op ?? null) : 'unknown';
-      for (const p of checkLink(entry.op, position, previous, chainedBefore)) problem(p.code, p.detail);
-      chainedBefore ||= entry.op.chain !== undefined;
-      try {
-        parentDoc = await verifyEntry(project, workflow, entry, parentDoc, parentEntry, problem);
-      } catch (err) {
-        problem(...objectProblem(err, 'state'));
-        parentDoc = 'unknown';
+    const verified = new Map<string, HistoryEntry>();
+    // One line of first parents, oldest first, after `start` (verified already; null: a root).
+    const verifyLine = async (line: HistoryEntry[], start: HistoryEntry | null, startDoc: NbflowDocument | null | 'unknown'): Promise<void> => {
+      let parentDoc: NbflowDocument | null | 'unknown' = line[0]?.parent && start === null ? 'unknown' : startDoc;
+      let parentEntry: HistoryEntry | null = start;
+      let chainedBefore = start?.op.chain !== undefined;
+      const complete = start !== null || line[0]?.parent === null;
+      const startSeq = start === null ? 0 : (start.op.chain?.seq ?? 0);
+      for (const [index, entry] of line.entries()) {
+        commits++;
+        verified.set(entry.commit, entry);
+        [entry.commit, entry.stored.tree, entry.fileBlob, entry.opBlob, entry.patchBlob].forEach((o) => seen.add(o));
+        const problem: Report = (code, detail) => problems.push({ workflow, commit: entry.commit, code, detail });
+        // A history whose oldest commits are unreadable has no known position: only the links count.
+        const position = complete ? startSeq + index + 1 : (entry.op.chain?.seq ?? index + 1);
+        const previous = complete || index > 0 ? (parentEntry?.op ?? null) : 'unknown';
+        for (const p of checkLink(entry.op, position, previous, chainedBefore)) problem(p.code, p.detail);
+        chainedBefore ||= entry.op.chain !== undefined;
+        try {
+          parentDoc = await verifyEntry(project, workflow, entry, parentDoc, parentEntry, problem);
+        } catch (err) {
+          problem(...objectProblem(err, 'state'));
+          parentDoc = 'unknown';
+        }
+        parentEntry = entry;
       }
-      parentEntry = entry;
+    };
+    await verifyLine(chain, null, null);
+    // The other sides of merges: each walked back to a commit verified already.
+    const queue = chain.filter((e) => e.op.op === 'merge' && e.stored.parents.length === 2);
+    while (queue.length > 0) {
+      const merge = queue.shift()!;
+      const side: HistoryEntry[] = [];
+      let stop: HistoryEntry | null = null;
+      try {
+        for (let oid: string | null = merge.stored.parents[1]!; oid !== null; ) {
+          const known = verified.get(oid);
+          if (known) {
+            stop = known;
+            break;
+          }
+          const entry = await readEntry(project, oid);
+          side.push(entry);
+          oid = entry.parent;
+        }
+      } catch (err) {
+        problems.push({ workflow, commit: merge.commit, code: 'object-missing', detail: `the merged side cannot be read: ${isNbvError(err) ? err.message : String(err)}` });
+        continue;
+      }
+      side.reverse();
+      const stopDoc = stop === null ? null : await readStateBytes(project, stop).then((b) => parseNbflow(b, stop!.op.file).doc).catch(() => 'unknown' as const);
+      await verifyLine(side, stop, stopDoc);
+      const theirs = verified.get(merge.stored.parents[1]!);
+      if (theirs && merge.op.merge!.theirsChain !== (theirs.op.chain?.hash ?? null)) {
+        problems.push({ workflow, commit: merge.commit, code: 'chain', detail: `the merge record names another chain hash for its second parent than that commit's (a side was swapped)` });
+      }
+      queue.push(...side.filter((e) => e.op.op === 'merge' && e.stored.parents.length === 2));
     }
     const newest = chain[chain.length - 1];
     if (newest && newest.commit === head && newest.op.op === 'import') {
@@ -209,7 +247,7 @@ export async function verify(project: Project, options: VerifyOptions = {}): Pro
     if (newest && newest.commit === head) {
       heads.push({ workflow, commit: head, seq: newest.op.chain?.seq ?? chain.length, chain: newest.op.chain?.hash ?? null });
     }
-    problems.push(...(await verifyTags(project, workflow, chain)));
+    problems.push(...(await verifyTags(project, workflow, [...verified.values()])));
     for (const anchor of (options.anchors ?? []).filter((a) => a.workflow === workflow)) {
       problems.push(...checkAnchor(workflow, chain, anchor));
     }
@@ -239,25 +277,30 @@ function checkAnchor(workflow: string, chain: HistoryEntry[], anchor: VerifyAnch
   return [];
 }
 
-/** Each version tag marks the first commit of its version, and every version has one. */
-async function verifyTags(project: Project, workflow: string, chain: HistoryEntry[]): Promise<VerifyProblem[]> {
+/** Each version tag marks a first commit of its version, and every version has one. In a merged
+ * history a version may begin on either side; the tag marks the one it was pushed with. */
+async function verifyTags(project: Project, workflow: string, entries: HistoryEntry[]): Promise<VerifyProblem[]> {
   const problems: VerifyProblem[] = [];
+  const byCommit = new Map(entries.map((e) => [e.commit, e]));
   const firstOf = new Map<string, HistoryEntry>();
-  for (const entry of chain) if (!firstOf.has(entry.op.version)) firstOf.set(entry.op.version, entry);
-  const onBranch = new Set(chain.map((e) => e.commit));
+  for (const entry of entries) if (!firstOf.has(entry.op.version)) firstOf.set(entry.op.version, entry);
   const prefix = versionTagPrefix(workflow);
   const tagged = new Set<string>();
   for (const tag of await project.store.listRefs(prefix)) {
     const version = tag.ref.slice(prefix.length);
     tagged.add(version);
-    const first = firstOf.get(version);
+    const entry = byCommit.get(tag.oid);
     const name = `${workflow}/${version}`;
-    if (!onBranch.has(tag.oid)) {
+    if (!entry) {
       problems.push({ workflow, commit: tag.oid, code: 'tag', detail: `tag ${name} points off the ${workflow} history` });
-    } else if (!first) {
-      problems.push({ workflow, commit: tag.oid, code: 'tag', detail: `tag ${name} names a version the ${workflow} history never had` });
-    } else if (first.commit !== tag.oid) {
-      problems.push({ workflow, commit: tag.oid, code: 'tag', detail: `tag ${name} was moved: it points at ${tag.oid.slice(0, 7)}, but ${version} begins at ${first.commit.slice(0, 7)}` });
+    } else if (entry.op.version !== version) {
+      problems.push({ workflow, commit: tag.oid, code: 'tag', detail: `tag ${name} names a version the ${workflow} history never had there (${entry.op.version})` });
+    } else {
+      const parent = entry.parent === null ? undefined : byCommit.get(entry.parent);
+      if (parent !== undefined && parent.op.version === version) {
+        const first = firstOf.get(version)!;
+        problems.push({ workflow, commit: tag.oid, code: 'tag', detail: `tag ${name} was moved: it points at ${tag.oid.slice(0, 7)}, but ${version} begins at ${first.commit.slice(0, 7)}` });
+      }
     }
   }
   for (const [version, first] of firstOf) {

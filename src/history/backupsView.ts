@@ -9,7 +9,8 @@
 // rewritten branch, a damaged cache) falls back to the full walk. `verify` never uses the cache.
 import * as z from 'zod';
 import { listWorkflowNames, loadWorkflow } from './workflows.js';
-import { readEntry, walkEntries } from './history.js';
+import { readEntry, walkEntries, type HistoryEntry } from './history.js';
+import { ancestors } from './sharing/ancestry.js';
 import type { Project } from './project.js';
 import { storedPathSchema } from './opRecord.js';
 
@@ -49,12 +50,22 @@ async function readCache(project: Project): Promise<ViewCache> {
   }
 }
 
+/** The commits a merge took in from its second parent, newest first: [] for any other commit. */
+async function mergedSide(project: Project, entry: HistoryEntry): Promise<HistoryEntry[]> {
+  if (entry.op.op !== 'merge' || entry.stored.parents.length !== 2) return [];
+  const ours = await ancestors(project, entry.stored.parents[0]!);
+  const side = await ancestors(project, entry.stored.parents[1]!, ours);
+  const entries = await Promise.all([...side].map((oid) => readEntry(project, oid)));
+  return entries.sort((a, b) => (b.op.chain?.seq ?? 0) - (a.op.chain?.seq ?? 0));
+}
+
 /** The view files of one workflow, oldest first, reading commits newest first until `stopAt`. */
 async function readWorkflowView(project: Project, name: string, head: string, stopAt: string | null): Promise<{ files: ViewFile[]; reachedStop: boolean }> {
   const newestFirst: ViewFile[] = [];
-  for await (const entry of walkEntries(project, head)) {
-    if (entry.commit === stopAt) return { files: newestFirst.reverse(), reachedStop: true };
-    for (const item of [...entry.op.view].reverse()) {
+  for await (const first of walkEntries(project, head)) {
+    if (first.commit === stopAt) return { files: newestFirst.reverse(), reachedStop: true };
+    // A merge brings the view files of the side it merged (docs/sharing.md).
+    for (const entry of [first, ...(await mergedSide(project, first))]) for (const item of [...entry.op.view].reverse()) {
       if (item.state === 'self') {
         newestFirst.push({ path: item.path, blob: entry.fileBlob, workflow: name, commit: entry.commit, stateCommit: entry.commit });
       } else if (entry.parent !== null) {

@@ -94,6 +94,7 @@ export function rowOf(entry: HistoryEntry): IndexRow {
       changes: op.changes,
       view: op.view,
       intent: op.intent.undoes === undefined ? {} : { undoes: op.intent.undoes },
+      ...(op.merge ? { merge: { theirs: op.merge.theirs } } : {}),
     },
   };
 }

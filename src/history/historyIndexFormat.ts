@@ -1,6 +1,6 @@
 // The bytes of a history index file (historyIndex.ts says what it is for and why it can be
 // trusted). Two lines:
-//   1. header, JSON: {"format":"nbv-history/1","workflow":NAME,"head":OID,"rows":N,"sha1":HEX}
+//   1. header, JSON: {"format":"nbv-history/2","workflow":NAME,"head":OID,"rows":N,"sha1":HEX}
 //   2. body, JSON: [strings, kinds, changes, rows], `sha1` being the sha1 of this line (newline
 //      included).
 // Node ids, titles, versions, file names, authors and messages repeat from commit to commit, and
@@ -23,6 +23,8 @@ import { OP_KINDS, type OpRecord } from './opRecord.js';
 /** What log and REF lookups read from an op record. */
 export type IndexedOp = Pick<OpRecord, 'op' | 'workflow' | 'version' | 'file' | 'message' | 'author' | 'time' | 'nodes' | 'changes' | 'view'> & {
   intent: { undoes?: string };
+  /** op `merge`: the other side, the commit's second parent. */
+  merge?: { theirs: string };
 };
 
 /** One state of a branch, as the index keeps it: a HistoryEntry without the bulky parts. */
@@ -36,7 +38,8 @@ export interface IndexRow {
   op: IndexedOp;
 }
 
-export const HISTORY_INDEX_FORMAT = 'nbv-history/1';
+// /2: rows carry a merge's second parent (an 18th element); /1 files are rebuilt.
+export const HISTORY_INDEX_FORMAT = 'nbv-history/2';
 
 const OID = /^[0-9a-f]{40}$/;
 const OP_KIND_SET: ReadonlySet<string> = new Set(OP_KINDS);
@@ -85,6 +88,7 @@ export function encodeHistoryIndex(workflow: string, rows: readonly IndexRow[]):
     return [
       row.commit, row.fileBlob, row.opBlob, row.patchBlob, s(op.op), s(op.workflow), s(op.version), s(op.file), s(op.message),
       s(op.author.name), s(op.author.email), op.time, s(row.treeFileName), nodes, changeLists.id(flat.join(), flat), view, op.intent.undoes ?? null,
+      op.merge?.theirs ?? null,
     ];
   });
   const body = Buffer.from(JSON.stringify([strings.values, kinds.values, changeLists.values, encoded]) + '\n', 'utf8');
@@ -178,8 +182,9 @@ function decodeRows(tuples: unknown[], tables: Tables): IndexRow[] {
   // Oldest first, so that each row's parent (the next row's commit) is known when it is made.
   for (let r = tuples.length - 1; r >= 0; r--) {
     const t = tuples[r];
-    check(Array.isArray(t) && t.length === 17);
-    const [commit, fileBlob, opBlob, patchBlob, op, wf, version, file, message, name, email, time, tree, nodes, changes, view, undoes] = t as unknown[];
+    check(Array.isArray(t) && t.length === 18);
+    const [commit, fileBlob, opBlob, patchBlob, op, wf, version, file, message, name, email, time, tree, nodes, changes, view, undoes, theirs] = t as unknown[];
+    check(theirs === null || isOid(theirs));
     check(isOid(commit) && isOidShaped(fileBlob) && isOidShaped(opBlob) && isOidShaped(patchBlob) && typeof time === 'string');
     check(Array.isArray(view) && view.length % 2 === 0 && (undoes === null || isOid(undoes)) && (nodes === 0 || Array.isArray(nodes)));
     const kind = str(op);
@@ -209,6 +214,7 @@ function decodeRows(tuples: unknown[], tables: Tables): IndexRow[] {
         changes: changeList.changes,
         view: viewList,
         intent: undoes === null ? {} : { undoes },
+        ...(theirs === null ? {} : { merge: { theirs: theirs as string } }),
       },
     };
   }
@@ -222,7 +228,7 @@ export function sameRow(a: IndexRow, b: IndexRow): boolean {
     return JSON.stringify([
       row.commit, row.parent, row.treeFileName, row.fileBlob, row.opBlob, row.patchBlob, op.op, op.workflow, op.version, op.file,
       op.message, op.author.name, op.author.email, op.time, op.nodes, op.changes.map((c) => [c.node, c.title ?? null, c.kinds]),
-      op.view.map((v) => [v.path, v.state]), op.intent.undoes ?? null,
+      op.view.map((v) => [v.path, v.state]), op.intent.undoes ?? null, op.merge?.theirs ?? null,
     ]);
   };
   return flat(a) === flat(b);

@@ -17,6 +17,8 @@ export interface LogItem {
   nodes: string[];
   workflow: string;
   parent: string | null;
+  /** Every parent, first parent first: two for a merge (ours, then the side it took in). */
+  parents: string[];
   changes: Array<{ node: string; title?: string; kinds: string[] }>;
   backups: string[];
 }
@@ -81,6 +83,7 @@ export function logItem(entry: LoggedEntry): LogItem {
     nodes: op.nodes,
     workflow: op.workflow,
     parent: entry.parent,
+    parents: [...(entry.parent === null ? [] : [entry.parent]), ...(op.merge ? [op.merge.theirs] : [])],
     changes: op.changes,
     backups: op.view.map((v) => v.path),
   };

@@ -17,7 +17,7 @@ export const storedPathSchema = z
 
 export const OP_RECORD_FORMAT = 'nbv-op/1';
 
-export const OP_KINDS = ['track', 'commit', 'wipe', 'bump', 'restore', 'undo', 'import', 'reroll', 'redo', 'run'] as const;
+export const OP_KINDS = ['track', 'commit', 'wipe', 'bump', 'restore', 'undo', 'import', 'reroll', 'redo', 'run', 'merge'] as const;
 export type OpKind = (typeof OP_KINDS)[number];
 
 /** What an imported step most likely was (a hand-kept folder records no operations). */
@@ -104,6 +104,21 @@ export const opRecordSchema = z
     /** Per node whose cache this commit filled or changed: the fingerprint it was made under
      * (docs/staleness.md). Absent in records written before nbv tracked provenance. */
     provenance: provenanceMapSchema.optional(),
+    /** op `merge`: the other side, the commit's second parent (docs/sharing.md). The chain hash
+     * covers it, so the side a merge took in cannot be swapped afterwards. */
+    merge: z
+      .object({
+        theirs: z.string().regex(/^[0-9a-f]{40}$/),
+        theirsChain: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+        base: z.string().regex(/^[0-9a-f]{40}$/).nullable(),
+        remote: z.string().optional(),
+        /** Conflicts settled by `nbv resolve`: which side each place took. */
+        resolved: z.array(z.object({ node: z.string(), field: z.string().optional(), side: z.enum(['ours', 'theirs']) }).strict()).optional(),
+      })
+      .strict()
+      .optional(),
+    /** Versions this commit's workflow renumbered on a pull (`V0-4` -> `V0-5`), its own unpushed ones. */
+    renumbered: z.array(z.object({ from: z.string(), to: z.string() }).strict()).optional(),
     /** sha256 of the working file's bytes: a second, independent hash beside git's sha1. */
     sha256: z.string().regex(/^[0-9a-f]{64}$/),
     view: z.array(viewEntrySchema),

@@ -48,6 +48,8 @@ export interface RecordInput {
   deferRef?: boolean;
   /** What the earlier steps of such a chain deferred: moved with this step's ref, in one journal. */
   carry?: PendingSteps;
+  /** A merge: the other side's head, the commit's second parent (its patch is still from `parent`). */
+  merge?: OpRecord['merge'];
 }
 
 /** The ref move and file steps a deferred step left for the last step of its chain. */
@@ -156,6 +158,7 @@ export async function recordState(project: Project, input: RecordInput): Promise
     sha256: sha256Hex(input.parsed.bytes),
     view,
   };
+  if (input.merge) op.merge = input.merge;
   const provenance = await provenanceForRecord(project, { op: input.op, parent: input.parent, intent: input.intent, doc: input.parsed.doc }, diff);
   if (provenance) op.provenance = provenance;
   // Last: the chain hash covers every field set above (docs/audit.md).
@@ -170,7 +173,7 @@ export async function recordState(project: Project, input: RecordInput): Promise
   const body = input.message.includes('\n') ? `\n\n${input.message}` : '';
   const commit = await store.writeCommit({
     tree,
-    parents: input.parent ? [input.parent.commit] : [],
+    parents: input.parent ? [input.parent.commit, ...(input.merge ? [input.merge.theirs] : [])] : [],
     message: `${summaryLine(input, diff)}${body}\n`,
     author: signature,
   });

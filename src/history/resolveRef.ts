@@ -4,7 +4,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { NbvError } from '../errors.js';
 import { hashBlob } from '../store/index.js';
-import { readEntry, type HistoryEntry } from './history.js';
+import { readEntry, versionTagName, type HistoryEntry } from './history.js';
+import { ancestors } from './sharing/ancestry.js';
 import { indexedAncestor, newestEntry, rowOf, scanHistory } from './historyIndex.js';
 import { sameRow } from './historyIndexFormat.js';
 import type { Project } from './project.js';
@@ -58,6 +59,20 @@ async function byCommitPrefix(project: Project, wf: WorkflowHead, ref: string): 
   return entry;
 }
 
+/** A state the index of first parents does not list: one a merge took in from the other side, or
+ * one a pull renumbered away (kept under refs/nbv/renumbered/). Read only when the index misses. */
+async function byCommitBeyondFirstParents(project: Project, wf: WorkflowHead, ref: string): Promise<HistoryEntry | null> {
+  const prefix = ref.toLowerCase();
+  const heads = [wf.head.commit, ...(await project.store.listRefs(`refs/nbv/renumbered/${versionTagName(wf.name, '')}`)).map((r) => r.oid)];
+  const reachable = new Set<string>();
+  for (const head of heads) for (const oid of await ancestors(project, head, reachable)) reachable.add(oid);
+  const matches = [...reachable].filter((oid) => oid.startsWith(prefix));
+  if (matches.length > 1) throw new NbvError('AMBIGUOUS_REF', `${ref} matches ${matches.length} commits of ${wf.name}; give more digits`);
+  if (matches[0] === undefined) return null;
+  const entry = await readEntry(project, matches[0]);
+  return entry.op.workflow === wf.name ? entry : null;
+}
+
 /** The newest state whose .nbflow bytes have this blob id. */
 async function byContent(project: Project, wf: WorkflowHead, blob: string): Promise<HistoryEntry | null> {
   return newestEntry(project, wf, () => (row) => row.fileBlob === blob && row.treeFileName.endsWith('.nbflow'));
@@ -84,7 +99,7 @@ export async function resolveStateRef(project: Project, wf: WorkflowHead, ref: s
   }
 
   if (HEX.test(ref)) {
-    const found = await byCommitPrefix(project, wf, ref);
+    const found = (await byCommitPrefix(project, wf, ref)) ?? (await byCommitBeyondFirstParents(project, wf, ref));
     if (found) return found;
   }
   throw new NbvError('UNKNOWN_REF', `'${ref}' is no version, commit, HEAD~N or file of ${wf.name}`);

@@ -11,3 +11,8 @@ export { storeObjectStats, type StoreObjectStats } from './objectFiles.js';
 export { HASH_MISMATCH } from './objectReader.js';
 export { removeDeadTemps, removeStoreTemps, STALE_TEMP_MS } from './tempFiles.js';
 export { gitAuxProblems, dropStaleGitAux } from './gitAux.js';
+export {
+  listRemoteRefs, fetchObjects, pushRefs, startLocalRepository, parseRemoteUrl, scrubUrl, CONFIG_REF,
+  listRemoteEntries, findRemoteEntry, addRemoteEntry, removeRemoteEntry, assertRemoteName,
+  type RemoteUrl, type RemoteKind, type PushUpdate, type TransportOptions, type TransferProgress, type RemoteEntry,
+} from './remote/transport.js';

@@ -168,19 +168,33 @@ export async function updateRef(gitdir: string, ref: string, newOid: string, exp
 }
 
 /**
- * Removes loose ref `ref` if it holds `expectedOld`. THE CALLER MUST HOLD THE PROJECT LOCK.
- * A ref kept only in packed-refs is refused (nbv never packs refs; a store packed by git is left
- * as git made it).
+ * Compare-and-swap delete: `ref` must hold `expectedOld`. The caller holds the project lock. Used
+ * for refs nbv owns outright (remote-tracking refs, an unpushed version tag being renumbered).
  */
 export async function deleteRef(gitdir: string, ref: string, expectedOld: string): Promise<void> {
   assertValidRefName(ref);
   assertFullOid(expectedOld, 'expected object id');
   await assertRefAt(gitdir, ref, expectedOld);
+  const packed = await readPackedRefs(gitdir);
+  if (packed.has(ref)) {
+    const file = path.join(gitdir, 'packed-refs');
+    const text = await fsp.readFile(file, 'utf8');
+    const lines = text.split('\n');
+    const kept: string[] = [];
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
+      if (line.endsWith(` ${ref}`) && /^[0-9a-f]{40} /.test(line)) {
+        if (lines[i + 1]?.startsWith('^')) i++; // its peeled line goes with it
+        continue;
+      }
+      kept.push(line);
+    }
+    await writeFileAtomic(file, kept.join('\n'));
+  }
   const file = refPath(gitdir, ref);
   try {
     await fsp.unlink(file);
   } catch (err) {
-    if (hasErrnoCode(err, 'ENOENT')) throw new NbvError('REF_CONFLICT', `ref ${ref} is packed by git; 'git --git-dir=.nbv pack-refs' made it so and nbv leaves it`, { details: { ref } });
-    throw ioError(`cannot remove ref ${ref}`, file, err);
+    if (!hasErrnoCode(err, 'ENOENT')) throw ioError(`cannot delete ref ${ref}`, file, err);
   }
 }

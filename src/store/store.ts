@@ -297,7 +297,7 @@ export class Store {
     await this.underLock(() => refs.updateRef(this.gitdir, ref, oid, expectedOld));
   }
 
-  /** Remove `ref` if it holds `expectedOld` (compare-and-delete); untrack archives refs this way. */
+  /** Compare-and-swap delete of `ref`, which must hold `expectedOld`. Takes the lock unless held. */
   async deleteRef(ref: string, expectedOld: string): Promise<void> {
     await this.underLock(() => refs.deleteRef(this.gitdir, ref, expectedOld));
   }

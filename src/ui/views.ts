@@ -1,7 +1,8 @@
 // The page's read-only views, each one JSON answer built from the engine's commands (status,
 // log, diff) and, where no command hands out a document, the history layer's read helpers.
 import { NbvError } from '../errors.js';
-import { analyzeCaches, diff, listWorkflowNames, log, staleNodes, status, type LogItem, type LogOptions, type Project, type StaleNode } from '../engine/index.js';
+import { diff, listWorkflowNames, log, status, type LogItem, type LogOptions, type Project, type StaleNode } from '../engine/index.js';
+import { analyzeCaches, staleNodes } from '../history/stale.js';
 import { parseNbflow, type NbflowDocument, type NodeDiff } from '../nbflow/index.js';
 import { readState } from '../history/history.js';
 import { logItem } from '../history/logItems.js';

@@ -173,7 +173,7 @@ describe('history index: log', () => {
       truncated: good.subarray(0, Math.floor(good.length * 0.6)),
       'one byte changed': Buffer.from(good.toString('latin1').replace('"V0-2"', '"V0-3"'), 'latin1'),
       'not an index': Buffer.from('{"hello":"world"}\n'),
-      'another format': Buffer.from(good.toString('utf8').replace('nbv-history/1', 'nbv-history/2')),
+      'another format': Buffer.from(good.toString('utf8').replace('nbv-history/2', 'nbv-history/3')),
       'another workflow': Buffer.from(good.toString('utf8').replace('"workflow":"XYZG3"', '"workflow":"OTHER"')),
       'row out of range': resealed(good, (body) => void (body[3][5]![6] = 99_999)),
       'row of the wrong shape': resealed(good, (body) => void body[3][7]!.pop()),
