@@ -9,9 +9,9 @@ describe('wordDiff', () => {
   it('marks the words added and removed, keeping the rest', () => {
     expect(wordDiff('Jane in a red coat at dusk', 'Jane in a blue coat at golden hour')).toEqual([
       { op: '=', text: 'Jane in a ' },
-      { op: '-', text: 'red ' },
-      { op: '+', text: 'blue ' },
-      { op: '=', text: 'coat at ' },
+      { op: '-', text: 'red' },
+      { op: '+', text: 'blue' },
+      { op: '=', text: ' coat at ' },
       { op: '-', text: 'dusk' },
       { op: '+', text: 'golden hour' },
     ]);
