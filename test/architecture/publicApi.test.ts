@@ -7,6 +7,8 @@ const COMMANDS = [
   'audit', 'blame', 'bump', 'checkBackups', 'commit', 'diff', 'gc', 'importLegacy', 'initProject', 'log', 'openProject',
   'plan', 'redo', 'reroll', 'restore', 'run', 'show', 'status', 'syncBackups', 'track', 'trackAll', 'undo', 'untrack', 'variants',
   'verify', 'watch', 'wipe',
+  // sharing (docs/sharing.md)
+  'clone', 'addRemote', 'removeRemote', 'listRemotes', 'fetch', 'push', 'pull', 'mergeContinue', 'mergeAbort', 'resolve',
 ];
 /** Not commands, but part of using them: finding a project, naming workflows, rendering results, errors. */
 const COMPANIONS = [
@@ -14,6 +16,7 @@ const COMPANIONS = [
   'NbvError', 'isNbvError', 'EXIT_BAD_INPUT', 'EXIT_CHECK_FAILED', 'OP_KINDS',
   // the three-way merge, for tools that merge .nbflow files themselves (docs/merge.md)
   'mergeNbflow', 'describeConflict',
+  'defaultCloneDir',
 ];
 
 describe('library exports', () => {

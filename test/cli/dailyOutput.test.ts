@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { copyFixture, nbv, nbvJson, nbvOk, NBV_BIN, removeDir, TEST_ENV } from '../helpers/cli.js';
+import { OP_KINDS } from '../../src/index.js';
 
 const V3 = 'XYZG3-V0-3.nbflow';
 const dirs: string[] = [];
@@ -98,7 +99,7 @@ describe('issue 15 output, through the binary', () => {
     expect(nbvJson<Array<{ op: string }>>(dir, ['log', '--op', 'reroll']).map((e) => e.op)).toEqual(['reroll']);
     const badOp = nbv(dir, ['log', '--op', 'foo']);
     expect(badOp.status).toBe(2);
-    expect(badOp.stderr).toBe("nbv: --op 'foo' is no operation kind (track, commit, wipe, bump, restore, undo, import, reroll, redo)\n");
+    expect(badOp.stderr).toBe(`nbv: --op 'foo' is no operation kind (${OP_KINDS.join(', ')})\n`);
     const since = nbvJson<Array<{ op: string; date: string }>>(dir, ['log', '--since', 'yesterday']); // NBV_NOW is 2026-05-12T10:15+02:00
     expect(since.map((e) => e.op)).toEqual(expect.arrayContaining(['reroll', 'track']));
     expect(since.every((e) => Date.parse(e.date) >= Date.parse('2026-05-11T10:15:00+02:00'))).toBe(true);
