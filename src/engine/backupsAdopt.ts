@@ -1,7 +1,7 @@
 // `nbv backups adopt FILE`: a copy someone made by hand in backups/ is taken into history, so it
 // stops being "unknown" and `backups check` can pass again. Its bytes are recorded as an imported
 // state (the way `track` takes in a hand-kept folder, docs/import.md) whose view entry is the file
-// itself, followed by a step back to the head's own state: the branch ends where it was, and the
+// itself, followed by a `track` step back to the head's own state: the branch ends where it was, and the
 // working file is never read or written.
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -84,7 +84,7 @@ export async function adoptBackup(project: Project, file: string): Promise<Adopt
       file: head.op.file,
       parsed,
       message,
-      intent: { importedFrom: relative },
+      intent: { importedFrom: relative, auto: 'adopt' },
       view: [{ path: relative, state: 'self' }],
       writeWorkingFile: false,
       deferRef: true,
@@ -93,12 +93,13 @@ export async function adoptBackup(project: Project, file: string): Promise<Adopt
     await recordState(project, {
       workflow: wf.name,
       parent: first.entry,
-      op: 'import',
+      // As `track` ends an import (docs/import.md): the branch ends in a tracked state, never an imported one.
+      op: 'track',
       version: head.op.version,
       file: head.op.file,
       parsed: await readState(project, head),
       message: `back to ${head.op.version} as it was before adopting ${relative}`,
-      intent: {},
+      intent: { auto: 'adopt' },
       view: [],
       writeWorkingFile: false,
       ...(first.pending ? { carry: first.pending } : {}),

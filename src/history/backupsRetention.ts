@@ -23,7 +23,7 @@ export interface Retained {
 
 /** Per workflow and kind, the newest `keep` distinct paths stay. `view` is as expectedView gives it:
  * each workflow's files oldest first. A path listed twice (a name reused for the same bytes) counts
- * once, at its newest listing. */
+ * once, at its newest listing. A copy the user adopted is always kept and never counted. */
 export function applyRetention(view: ViewFile[], config: BackupsConfig | undefined): Retained {
   const keep = (config ?? KEEP_ALL).keep;
   const limit = (kind: ViewFileKind): KeepCount => keep[kind];
@@ -32,6 +32,10 @@ export function applyRetention(view: ViewFile[], config: BackupsConfig | undefin
   const counted = new Map<string, Set<string>>();
   for (let i = view.length - 1; i >= 0; i--) {
     const file = view[i]!;
+    if (file.adopted) {
+      keptPaths.add(file.path);
+      continue;
+    }
     const kind = viewFileKind(file.path);
     const key = `${file.workflow}\0${kind}`;
     const seen = counted.get(key) ?? new Set<string>();
