@@ -63,6 +63,9 @@ describe('issue 15.10: a retention rule for backups/, sync --all, adopt', () => 
       'XYZG3-V0-8.nbflow.bak-2026-05-12-pre-restore',
     ]);
     expect(fs.existsSync(path.join(dir, dropped))).toBe(false);
+    // Still named by its path: the view says which state it holds.
+    expect(nbvOk(dir, ['show', dropped])).toMatch(/^version: V0-4 /m);
+    expect(nbv(dir, ['show', 'backups/XYZG3-V0-99.nbflow']).status).toBe(2);
     // A second sync has nothing left to do: the rule is stable.
     expect(nbvOk(dir, ['backups', 'sync'])).toMatch(/^0 file\(s\) written, 5 already right\n/);
 
