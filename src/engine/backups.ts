@@ -3,7 +3,7 @@
 // comes back too, after its edited bytes are kept under .nbv/displaced/ (nothing is ever lost).
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../store/index.js';
+import { hashBlob, writeFileAtomic } from '../store/index.js';
 import { underLock } from '../history/mutation.js';
 import { operationTime, projectFile, type Project } from '../history/project.js';
 import { NbvError } from '../errors.js';
@@ -22,11 +22,30 @@ export interface SyncResult {
   unknown: string[];
   /** Working files that were missing and were brought back as their head holds them. */
   working: string[];
+  /** Files the retention rule leaves off the disk that were removed (their bytes stay in history). */
+  removed: string[];
 }
 
-export async function syncBackups(project: Project): Promise<SyncResult> {
+export interface SyncOptions {
+  /** Write every file history defines, ignoring the retention rule. */
+  all?: boolean;
+}
+
+/** Removes a file only while it still holds exactly `blob`: a file the user changed is never removed. */
+async function removeIfExactly(file: string, blob: string): Promise<boolean> {
+  try {
+    if (hashBlob(new Uint8Array(await fs.readFile(file))) !== blob) return false;
+    await fs.unlink(file);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+}
+
+export async function syncBackups(project: Project, options: SyncOptions = {}): Promise<SyncResult> {
   return underLock(project, async () => {
-    const before = await checkBackups(project);
+    const before = await checkBackups(project, { all: options.all === true });
     if (before.outside.length > 0) {
       // Nothing is written while any part of the view leads out of the project.
       throw new NbvError('BAD_PATH', `the backups/ view leads outside the project, nothing was written: ${before.outside[0]}`);
@@ -40,7 +59,16 @@ export async function syncBackups(project: Project): Promise<SyncResult> {
       await writeFileAtomic(keptAt, new Uint8Array(await fs.readFile(await projectFile(project, file.path, 'the backups/ view'))));
       displaced.push({ path: file.path, keptAt });
     }
-    for (const file of [...before.missing, ...before.altered]) {
+    // Retention drops a file from the disk only when its bytes are exactly the recorded ones (an
+    // edited one was just kept under displaced/ above): history still holds every one of them.
+    const removed: string[] = [];
+    const ORIGIN = 'the backups/ view';
+    for (const file of [...before.beyond, ...before.altered.filter((f) => f.beyondRetention)]) {
+      const absolute = await projectFile(project, file.path, ORIGIN);
+      const blob = 'actualBlob' in file ? (file as { actualBlob: string }).actualBlob : file.blob;
+      if (await removeIfExactly(absolute, blob)) removed.push(file.path);
+    }
+    for (const file of [...before.missing, ...before.altered.filter((f) => !f.beyondRetention)]) {
       const replaceable = 'actualBlob' in file ? [(file as { actualBlob: string }).actualBlob] : [];
       if (await materializeFile(project, { path: file.path, blob: file.blob, replaceable }, undefined, 'the backups/ view')) written.push(file.path);
     }
@@ -52,6 +80,6 @@ export async function syncBackups(project: Project): Promise<SyncResult> {
       if ((await readWorkingFile(project, wf)).kind !== 'missing' || (await findStrayFiles(project, wf)).handBump) continue;
       if (await materializeFile(project, { path: wf.head.op.file, blob: wf.head.fileBlob, replaceable: [] })) working.push(wf.head.op.file);
     }
-    return { before, written, displaced, unknown: before.unknown, working };
+    return { before, written, displaced, unknown: before.unknown, working, removed };
   });
 }

@@ -30,6 +30,7 @@ export type { CacheReport, CacheState } from '../history/stale.js';
 export type { Decision, AdviceRow } from '../history/advice.js';
 export { gc, type GcResult } from './gc.js';
 export { syncBackups, checkBackups, type SyncResult, type ViewCheck } from './backups.js';
+export { adoptBackup, type AdoptResult } from './backupsAdopt.js';
 export { variants, type VariantsOptions, type VariantsResult, type NodeVariant, type NodeVariants } from './variants.js';
 export { clone, defaultCloneDir, type CloneOptions, type CloneResult } from './clone.js';
 export { addRemote, removeRemote, listRemotes, type RemoteInfo } from './remote.js';

@@ -7,15 +7,21 @@ import { isNbvError } from '../errors.js';
 import { listWorkflowNames, loadWorkflow } from './workflows.js';
 import { BACKUPS_DIR, backupsDirFor } from '../backups/names.js';
 import { expectedView, type ViewFile } from './backupsView.js';
+import { applyRetention } from './backupsRetention.js';
 
 export interface AlteredFile extends ViewFile {
   actualBlob: string;
+  /** Retention leaves this file off the disk: sync keeps the edited bytes and removes it. */
+  beyondRetention?: boolean;
 }
 
 export interface ViewCheck {
   ok: boolean;
   expected: number;
   missing: ViewFile[];
+  /** View files the retention rule leaves off the disk that are still there with exactly their
+   * recorded bytes: sync removes them (history keeps them; `backups sync --all` brings them back). */
+  beyond: ViewFile[];
   altered: AlteredFile[];
   unknown: string[];
   /** View files and backups folders that a symlink leads out of the project: never read or
@@ -84,15 +90,20 @@ export interface CheckOptions {
   hash?: boolean;
   /** Read the view from every commit instead of the derived cache (verify's choice). */
   cached?: boolean;
+  /** Every file history defines, ignoring the retention rule (`backups sync --all`). */
+  all?: boolean;
 }
 
 export async function checkBackups(project: Project, options: CheckOptions = {}): Promise<ViewCheck> {
   const view = await expectedView(project, { cached: options.cached !== false });
+  // Every path history knows, retained or not: a file retention drops is never "unknown".
   const expectedPaths = new Set(view.map((f) => f.path));
+  const { kept, dropped } = options.all ? { kept: view, dropped: [] } : applyRetention(view, project.config.backups);
   const missing: ViewFile[] = [];
   const altered: AlteredFile[] = [];
+  const beyond: ViewFile[] = [];
   const outside: string[] = [];
-  for (const file of view) {
+  for (const file of kept) {
     const absolute = await inside(project, file.path, outside);
     if (absolute === null) continue;
     if (options.hash === false) {
@@ -103,9 +114,22 @@ export async function checkBackups(project: Project, options: CheckOptions = {})
     if (actual === null) missing.push(file);
     else if (actual !== file.blob) altered.push({ ...file, actualBlob: actual });
   }
+  if (options.hash !== false) {
+    const keptPaths = new Set(kept.map((f) => f.path));
+    const seen = new Set<string>();
+    for (const file of dropped) {
+      if (keptPaths.has(file.path) || seen.has(file.path)) continue;
+      seen.add(file.path);
+      const absolute = await inside(project, file.path, outside);
+      if (absolute === null) continue;
+      const actual = await blobOnDisk(absolute);
+      if (actual === file.blob) beyond.push(file);
+      else if (actual !== null) altered.push({ ...file, actualBlob: actual, beyondRetention: true });
+    }
+  }
   const unknown: string[] = [];
   for (const dir of await viewFolders(project, view)) {
     for (const file of await listFolder(project, dir, outside)) if (!expectedPaths.has(file)) unknown.push(file);
   }
-  return { ok: missing.length + altered.length + unknown.length + outside.length === 0, expected: view.length, missing, altered, unknown, outside };
+  return { ok: missing.length + altered.length + unknown.length + outside.length === 0, expected: kept.length, missing, beyond, altered, unknown, outside };
 }

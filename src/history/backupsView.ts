@@ -23,6 +23,8 @@ export interface ViewFile {
   commit: string;
   /** The commit whose state it holds. */
   stateCommit: string;
+  /** A hand copy taken in by `backups adopt`: the user chose it, so retention always keeps it. */
+  adopted?: true;
 }
 
 export interface ViewOptions {
@@ -32,7 +34,7 @@ export interface ViewOptions {
 
 export const VIEW_CACHE_META = 'nbv-view-cache.json';
 
-const viewFileSchema = z.object({ path: storedPathSchema, blob: z.string(), workflow: z.string(), commit: z.string(), stateCommit: z.string() });
+const viewFileSchema = z.object({ path: storedPathSchema, blob: z.string(), workflow: z.string(), commit: z.string(), stateCommit: z.string(), adopted: z.literal(true).optional() });
 const cacheSchema = z.object({
   format: z.literal('nbv-view-cache/1'),
   workflows: z.record(z.string(), z.object({ head: z.string(), files: z.array(viewFileSchema) })),
@@ -67,7 +69,8 @@ async function readWorkflowView(project: Project, name: string, head: string, st
     // A merge brings the view files of the side it merged (docs/sharing.md).
     for (const entry of [first, ...(await mergedSide(project, first))]) for (const item of [...entry.op.view].reverse()) {
       if (item.state === 'self') {
-        newestFirst.push({ path: item.path, blob: entry.fileBlob, workflow: name, commit: entry.commit, stateCommit: entry.commit });
+        const adopted = entry.op.intent.auto === 'adopt' ? { adopted: true as const } : {};
+        newestFirst.push({ path: item.path, blob: entry.fileBlob, workflow: name, commit: entry.commit, stateCommit: entry.commit, ...adopted });
       } else if (entry.parent !== null) {
         const parent = (await readEntry(project, entry.parent)).fileBlob;
         newestFirst.push({ path: item.path, blob: parent, workflow: name, commit: entry.commit, stateCommit: entry.parent });

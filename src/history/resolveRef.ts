@@ -1,5 +1,6 @@
 // REF forms (SPEC.md): a version (V0-2: its newest state), a commit id prefix (7+ hex), HEAD,
-// HEAD~N, or a path to any file, found by the hash of its bytes so that backups/ files work.
+// HEAD~N, or a path to any file, found by the hash of its bytes so that backups/ files work (or, for
+// a backups/ file no longer on disk, by its path in the view).
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { NbvError } from '../errors.js';
@@ -9,6 +10,7 @@ import { ancestors } from './sharing/ancestry.js';
 import { indexedAncestor, newestEntry, rowOf, scanHistory } from './historyIndex.js';
 import { sameRow } from './historyIndexFormat.js';
 import type { Project } from './project.js';
+import { expectedView } from './backupsView.js';
 import type { WorkflowHead } from './workflows.js';
 
 const HEAD_N = /^HEAD(?:~(\d+))?$/;
@@ -96,6 +98,14 @@ export async function resolveStateRef(project: Project, wf: WorkflowHead, ref: s
     throw new NbvError('UNKNOWN_REF', `its bytes match no recorded state of ${wf.name}; 'nbv track' or 'nbv commit' records a file first`, {
       file: ref,
     });
+  }
+
+  // A backups/ file the retention rule left off the disk (docs/backups-view.md) is still named by
+  // its path: the view says which state it holds.
+  if (bytes === null && !ref.includes('\0')) {
+    const relative = path.relative(project.root, path.resolve(cwd, ref)).split(path.sep).join('/');
+    const listed = (await expectedView(project)).find((f) => f.workflow === wf.name && f.path === relative);
+    if (listed) return readEntry(project, listed.stateCommit);
   }
 
   if (HEX.test(ref)) {

@@ -3,7 +3,7 @@
 
 import * as z from 'zod';
 import { NbvError } from '../errors.js';
-import type { EstimatesConfig, NbflowConfig } from './types.js';
+import type { BackupsConfig, EstimatesConfig, NbflowConfig } from './types.js';
 import { formatZodIssue } from './zodIssues.js';
 
 /** Node types the team's tools are known to write, mapped to what they generate. */
@@ -36,6 +36,8 @@ export const DEFAULT_CONFIG: Readonly<NbflowConfig> = Object.freeze({
   promptFields: Object.freeze(['prompt', 'negativePrompt']) as string[],
   modelFields: Object.freeze(['model']) as string[],
   estimates: DEFAULT_ESTIMATES,
+  // The seed's habit: every superseded version and every pre-change backup stays in backups/.
+  backups: Object.freeze({ keep: Object.freeze({ superseded: 'all', preChange: 'all' }) }) as BackupsConfig,
 });
 
 // Names that would reach an object's prototype rather than a field of it.
@@ -64,6 +66,11 @@ const estimatesSchema = z.strictObject({
     .transform((k) => ({ ...structuredClone(DEFAULT_ESTIMATES.kinds), ...k }) as EstimatesConfig['kinds']),
 });
 
+const keepCount = z.union([z.literal('all'), z.number().int().nonnegative()]);
+const backupsSchema = z.strictObject({
+  keep: z.strictObject({ superseded: keepCount.default('all'), preChange: keepCount.default('all') }).default({ superseded: 'all', preChange: 'all' }),
+});
+
 // Strict on purpose: a misspelt setting ("cacheField") silently ignored would leave caches unguarded.
 const configSchema = z
   .strictObject({
@@ -74,6 +81,7 @@ const configSchema = z
     promptFields: fieldList.default(() => [...DEFAULT_CONFIG.promptFields]),
     modelFields: fieldList.default(() => [...DEFAULT_CONFIG.modelFields]),
     estimates: estimatesSchema.default(() => structuredClone(DEFAULT_ESTIMATES)),
+    backups: backupsSchema.default(() => ({ keep: { superseded: 'all' as const, preChange: 'all' as const } })),
   })
   .superRefine((config, ctx) => {
     // A cache field that is also an input would make every generation invalidate its own cache.

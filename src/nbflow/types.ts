@@ -82,6 +82,15 @@ export interface NbflowConfig {
   modelFields: string[];
   /** Seconds one generation takes, for `nbv plan` (absent: the defaults of config.ts). */
   estimates?: EstimatesConfig;
+  /** Which files of the backups/ view are kept on disk (absent: all of them, docs/backups-view.md). */
+  backups?: BackupsConfig;
+}
+
+/** How many of each kind of backups/ file stay on disk, per workflow, newest first: 'all' keeps
+ * every one. Everything stays in history either way. */
+export type KeepCount = 'all' | number;
+export interface BackupsConfig {
+  keep: { superseded: KeepCount; preChange: KeepCount };
 }
 
 /** A duration range in seconds: the seed quotes ranges ("30-45 min for the full pass"). */

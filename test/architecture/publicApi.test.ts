@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as library from '../../src/index.js';
 
 const COMMANDS = [
-  'audit', 'blame', 'bump', 'checkBackups', 'commit', 'diff', 'gc', 'importLegacy', 'initProject', 'log', 'openProject',
+  'adoptBackup', 'audit', 'blame', 'bump', 'checkBackups', 'commit', 'diff', 'gc', 'importLegacy', 'initProject', 'log', 'openProject',
   'plan', 'redo', 'reroll', 'restore', 'run', 'show', 'status', 'syncBackups', 'track', 'trackAll', 'undo', 'untrack', 'variants',
   'verify', 'watch', 'wipe',
   // sharing (docs/sharing.md)
