@@ -104,8 +104,12 @@ export async function resolveStateRef(project: Project, wf: WorkflowHead, ref: s
   // its path: the view says which state it holds.
   if (bytes === null && !ref.includes('\0')) {
     const relative = path.relative(project.root, path.resolve(cwd, ref)).split(path.sep).join('/');
-    const listed = (await expectedView(project)).find((f) => f.workflow === wf.name && f.path === relative);
-    if (listed) return readEntry(project, listed.stateCommit);
+    // Only a name in a backups/ folder can be such a file; any other missing file is refused
+    // without reading (or caching) the view.
+    if (/(^|\/)backups\//.test(relative) && !relative.startsWith('../')) {
+      const listed = (await expectedView(project)).find((f) => f.workflow === wf.name && f.path === relative);
+      if (listed) return readEntry(project, listed.stateCommit);
+    }
   }
 
   if (HEX.test(ref)) {
