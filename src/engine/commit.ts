@@ -3,15 +3,16 @@
 // version saved by hand is recorded as the bump it is, and edits saved into a working file a bump
 // retired are recorded on the current version. Without a message, one is written from the change.
 import { NbvError } from '../errors.js';
-import type { DocumentDiff } from '../nbflow/index.js';
+import { diffDocuments, type DocumentDiff } from '../nbflow/index.js';
 import { recordHandBump } from '../history/bumpState.js';
 import type { HistoryEntry } from '../history/history.js';
-import { recordWorkingFile, requireWorkingFile, underLock } from '../history/mutation.js';
+import { requireWorkingFile, underLock } from '../history/mutation.js';
 import { noteNoop } from '../history/opLog.js';
 import { operationTime, type Project } from '../history/project.js';
 import { recordState } from '../history/record.js';
 import { findStrayFiles } from '../history/strayFiles.js';
-import { describeChangeSummary } from '../history/changeSummary.js';
+import { summarizeChange } from '../history/changeSummary.js';
+import { workflowState } from '../history/workflowState.js';
 import { readWorkingFile, resolveWorkflow } from '../history/workflows.js';
 
 export interface CommitOptions {
@@ -72,8 +73,25 @@ export async function commit(project: Project, options: CommitOptions): Promise<
       await noteNoop(project, wf, 'commit: nothing to commit', operationTime(project).iso);
       return { recorded: false, workflow: wf.name, entry: wf.head, reason: `${wf.head.op.file} is as recorded; nothing to commit` };
     }
-    const message = options.message ?? (await describeChangeSummary(project, wf, working.bytes));
-    const result = await recordWorkingFile(project, wf, working.bytes, message);
+    // One parse of each side and one diff serve the message and the record.
+    const state = workflowState(project, wf, working);
+    const parsed = await state.currentDocument();
+    const headDoc = (await state.headDocument()).doc;
+    const diff = diffDocuments(headDoc, parsed.doc, project.config);
+    const result = await recordState(project, {
+      workflow: wf.name,
+      parent: wf.head,
+      op: 'commit',
+      version: wf.head.op.version,
+      file: wf.head.op.file,
+      parsed,
+      parentDoc: headDoc,
+      diff,
+      message: options.message ?? summarizeChange(diff),
+      intent: {},
+      view: [],
+      writeWorkingFile: false,
+    });
     return { recorded: true, workflow: wf.name, entry: result.entry, diff: result.diff, kind: 'working', from: null, savedCommit: null };
   });
 }

@@ -1,9 +1,6 @@
 // A commit message written from the classified change, for `nbv commit` without -m: what a
 // creator would have typed ("Scene 03: prompt edited"), grouped when many nodes changed alike.
-import { diffDocuments, parseNbflow, type DocumentDiff } from '../nbflow/index.js';
-import { readState } from './history.js';
-import type { Project } from './project.js';
-import type { WorkflowHead } from './workflows.js';
+import type { DocumentDiff } from '../nbflow/index.js';
 
 const WORDS: Record<string, string> = {
   added: 'added',
@@ -36,9 +33,4 @@ export function summarizeChange(diff: DocumentDiff): string {
   return [...byWhat]
     .map(([what, labels]) => `${what} in ${labels.length <= 3 ? labels.join(', ') : `${labels.length} nodes (${labels.slice(0, 3).join(', ')}, …)`}`)
     .join('; ');
-}
-
-export async function describeChangeSummary(project: Project, wf: WorkflowHead, bytes: Uint8Array): Promise<string> {
-  const head = (await readState(project, wf.head)).doc;
-  return summarizeChange(diffDocuments(head, parseNbflow(bytes, wf.head.op.file).doc, project.config));
 }
