@@ -3,12 +3,11 @@
 // naming the undo it takes back, so a redo is undone like any operation (docs/undo.md).
 import { NbvError } from '../errors.js';
 import type { DocumentDiff } from '../nbflow/index.js';
-import { preChangePath, PRE_CHANGE_LABEL } from '../backups/names.js';
-import { readEntry, readState, type HistoryEntry } from '../history/history.js';
+import { readEntry, type HistoryEntry } from '../history/history.js';
 import { underLock } from '../history/mutation.js';
 import { lastRedoable } from '../history/opLog.js';
-import { operationTime, type Project } from '../history/project.js';
-import { recordState } from '../history/record.js';
+import type { Project } from '../history/project.js';
+import { recordReturnTo } from '../history/returnTo.js';
 import { loadWorkflow, readWorkingFile, resolveWorkflow } from '../history/workflows.js';
 
 export interface RedoOptions {
@@ -42,23 +41,10 @@ export async function redo(project: Project, options: RedoOptions): Promise<Redo
     }
     const redone = await readEntry(project, undoEntry.op.intent.undoes);
     const target = await readEntry(project, undoEntry.parent);
-    const moment = operationTime(project);
-    const result = await recordState(project, {
-      workflow: wf.name,
-      parent: wf.head,
+    const result = await recordReturnTo(project, wf, target, {
       op: 'redo',
-      version: target.op.version,
-      file: target.op.file,
-      parsed: await readState(project, target),
       message: options.message ?? `redo ${redone.op.op} ${redone.commit.slice(0, 7)}: ${redone.op.message.split('\n')[0]}`,
       intent: { undoes: undoEntry.commit },
-      view:
-        target.fileBlob === wf.head.fileBlob
-          ? []
-          : [{ path: preChangePath(wf.head.op.file, moment.date, PRE_CHANGE_LABEL.undo), state: 'parent' }],
-      writeWorkingFile: true,
-      retireFile: wf.head.op.file,
-      moment,
     });
     const more = (await lastRedoable(project, await loadWorkflow(project, wf.name))) !== null;
     return { workflow: wf.name, undo: undoEntry, redone, entry: result.entry, backup: result.view[0]?.path ?? null, diff: result.diff, more };

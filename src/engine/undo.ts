@@ -5,12 +5,11 @@
 // `undo` right after it says so and undoes nothing (docs/undo.md).
 import { NbvError } from '../errors.js';
 import type { DocumentDiff } from '../nbflow/index.js';
-import { preChangePath, PRE_CHANGE_LABEL } from '../backups/names.js';
-import { readEntry, readState, type HistoryEntry } from '../history/history.js';
+import { readEntry, type HistoryEntry } from '../history/history.js';
 import { saveUncommitted, underLock } from '../history/mutation.js';
 import { lastUndoable, takeNoop, UNDO_FLOOR, type NoopNote } from '../history/opLog.js';
-import { operationTime, type Project } from '../history/project.js';
-import { recordState } from '../history/record.js';
+import type { Project } from '../history/project.js';
+import { recordReturnTo } from '../history/returnTo.js';
 import { loadWorkflow, readWorkingFile, resolveWorkflow, type WorkflowHead } from '../history/workflows.js';
 
 export interface UndoOptions {
@@ -53,23 +52,10 @@ export async function undo(project: Project, options: UndoOptions): Promise<Undo
       throw new NbvError('NOTHING_TO_DO', `nothing to undo in ${wf.name}: what is left is the start of its history${start}; 'nbv restore REF' brings back any recorded state`);
     }
     const before = await readEntry(project, target.parent);
-    const moment = operationTime(project);
-    const result = await recordState(project, {
-      workflow: wf.name,
-      parent: wf.head,
+    const result = await recordReturnTo(project, wf, before, {
       op: 'undo',
-      version: before.op.version,
-      file: before.op.file,
-      parsed: await readState(project, before),
       message: options.message ?? `undo ${target.op.op} ${target.commit.slice(0, 7)}: ${target.op.message.split('\n')[0]}`,
       intent: { undoes: target.commit },
-      view:
-        before.fileBlob === wf.head.fileBlob
-          ? []
-          : [{ path: preChangePath(wf.head.op.file, moment.date, PRE_CHANGE_LABEL.undo), state: 'parent' }],
-      writeWorkingFile: true,
-      retireFile: wf.head.op.file,
-      moment,
     });
     return {
       workflow: wf.name,
