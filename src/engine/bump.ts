@@ -3,7 +3,7 @@
 import { recordBump, type BumpResult } from '../history/bumpState.js';
 import { underLock } from '../history/mutation.js';
 import type { Project } from '../history/project.js';
-import { resolveWorkflow } from '../history/workflows.js';
+import { loadWorkflowState } from '../history/workflowState.js';
 
 export type { BumpResult };
 
@@ -14,7 +14,7 @@ export interface BumpOptions {
 
 export async function bump(project: Project, options: BumpOptions): Promise<BumpResult> {
   return underLock(project, async () => {
-    const wf = await resolveWorkflow(project, options.workflow);
-    return recordBump(project, wf.name, options.message);
+    const state = await loadWorkflowState(project, options.workflow);
+    return recordBump(project, state.name, options.message, { state });
   });
 }

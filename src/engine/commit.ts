@@ -12,8 +12,7 @@ import { operationTime, type Project } from '../history/project.js';
 import { recordState } from '../history/record.js';
 import { findStrayFiles } from '../history/strayFiles.js';
 import { summarizeChange } from '../history/changeSummary.js';
-import { workflowState } from '../history/workflowState.js';
-import { readWorkingFile, resolveWorkflow } from '../history/workflows.js';
+import { loadWorkflowState } from '../history/workflowState.js';
 
 export interface CommitOptions {
   workflow?: string;
@@ -39,13 +38,13 @@ export type CommitResult =
 export async function commit(project: Project, options: CommitOptions): Promise<CommitResult> {
   if (options.message !== undefined && !options.message.trim()) throw new NbvError('BAD_USAGE', `a commit message cannot be empty (leave -m out and nbv writes one)`);
   return underLock(project, async () => {
-    const wf = await resolveWorkflow(project, options.workflow);
+    const wf = await loadWorkflowState(project, options.workflow);
     const stray = await findStrayFiles(project, wf);
     if (stray.handBump) {
-      const bumped = await recordHandBump(project, wf.name, stray.handBump, options.message);
+      const bumped = await recordHandBump(project, wf, stray.handBump, options.message);
       return { recorded: true, workflow: wf.name, entry: bumped.entry, diff: bumped.diff, kind: 'hand-bump', from: null, savedCommit: bumped.savedCommit };
     }
-    const working = await readWorkingFile(project, wf);
+    const working = wf.working;
     const retired = stray.retired[0];
     if (retired && working.kind !== 'modified') {
       // The working file is as recorded, so taking the retired file's bytes loses nothing: the
@@ -57,6 +56,7 @@ export async function commit(project: Project, options: CommitOptions): Promise<
         version: wf.head.op.version,
         file: wf.head.op.file,
         parsed: { ...retired.parsed, file: wf.head.op.file },
+        parentDoc: (await wf.headDocument()).doc,
         message: options.message ?? `edits saved into ${retired.file} after the bump, taken into ${wf.head.op.version}`,
         intent: { importedFrom: retired.file },
         view: [],
@@ -74,9 +74,8 @@ export async function commit(project: Project, options: CommitOptions): Promise<
       return { recorded: false, workflow: wf.name, entry: wf.head, reason: `${wf.head.op.file} is as recorded; nothing to commit` };
     }
     // One parse of each side and one diff serve the message and the record.
-    const state = workflowState(project, wf, working);
-    const parsed = await state.currentDocument();
-    const headDoc = (await state.headDocument()).doc;
+    const parsed = await wf.currentDocument();
+    const headDoc = (await wf.headDocument()).doc;
     const diff = diffDocuments(headDoc, parsed.doc, project.config);
     const result = await recordState(project, {
       workflow: wf.name,

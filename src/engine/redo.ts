@@ -8,7 +8,7 @@ import { underLock } from '../history/mutation.js';
 import { lastRedoable } from '../history/opLog.js';
 import type { Project } from '../history/project.js';
 import { recordReturnTo } from '../history/returnTo.js';
-import { loadWorkflow, readWorkingFile, resolveWorkflow } from '../history/workflows.js';
+import { loadWorkflowState } from '../history/workflowState.js';
 
 export interface RedoOptions {
   workflow?: string;
@@ -29,9 +29,8 @@ export interface RedoResult {
 
 export async function redo(project: Project, options: RedoOptions): Promise<RedoResult> {
   return underLock(project, async () => {
-    const wf = await resolveWorkflow(project, options.workflow);
-    const working = await readWorkingFile(project, wf);
-    if (working.kind === 'modified') {
+    const wf = await loadWorkflowState(project, options.workflow);
+    if (wf.working.kind === 'modified') {
       // A redo would replace them; recording them first would be new work, which ends redo.
       throw new NbvError('UNCOMMITTED_CHANGES', `${wf.head.op.file} has unrecorded changes: 'nbv commit' them (then there is nothing to redo) or 'nbv restore HEAD' drops them`);
     }
@@ -46,7 +45,7 @@ export async function redo(project: Project, options: RedoOptions): Promise<Redo
       message: options.message ?? `redo ${redone.op.op} ${redone.commit.slice(0, 7)}: ${redone.op.message.split('\n')[0]}`,
       intent: { undoes: undoEntry.commit },
     });
-    const more = (await lastRedoable(project, await loadWorkflow(project, wf.name))) !== null;
+    const more = (await lastRedoable(project, { ...wf, head: result.entry })) !== null;
     return { workflow: wf.name, undo: undoEntry, redone, entry: result.entry, backup: result.view[0]?.path ?? null, diff: result.diff, more };
   });
 }

@@ -4,12 +4,12 @@
 // commit of its own (op `reroll`, the node ids in `intent.nodes`), so history shows who asked for
 // it and `nbv plan` lists those nodes until a later commit changes their cache.
 import { NbvError } from '../errors.js';
-import { describeSelector, parseNbflow, selectNodes, type NodeRef, type NodeSelector } from '../nbflow/index.js';
-import { readState, type HistoryEntry } from '../history/history.js';
-import { saveUncommitted, underLock } from '../history/mutation.js';
+import { describeSelector, selectNodes, type NodeRef, type NodeSelector } from '../nbflow/index.js';
+import type { HistoryEntry } from '../history/history.js';
+import { saveUncommittedState, underLock } from '../history/mutation.js';
 import type { Project } from '../history/project.js';
 import { recordState } from '../history/record.js';
-import { readWorkingFile, resolveWorkflow } from '../history/workflows.js';
+import { loadWorkflowState } from '../history/workflowState.js';
 
 export interface RerollOptions {
   workflow?: string;
@@ -27,19 +27,18 @@ export interface RerollResult {
 
 export async function reroll(project: Project, options: RerollOptions): Promise<RerollResult> {
   return underLock(project, async () => {
-    const named = await resolveWorkflow(project, options.workflow);
+    const named = await loadWorkflowState(project, options.workflow);
     const file = named.head.op.file;
     // Refuse before recording anything: a typo must not leave an auto-save behind.
-    const working = await readWorkingFile(project, named);
-    const current = working.kind === 'missing' ? await readState(project, named.head) : parseNbflow(working.bytes, file);
+    const current = await named.currentDocument();
     const preview = selectNodes(current.doc, project.config, options.selector, file);
     const passive = preview.filter((n) => !n.isGeneration);
     if (passive.length > 0) {
       throw new NbvError('BAD_USAGE', `${passive.map((n) => n.id).join(', ')} generate${passive.length === 1 ? 's' : ''} nothing; re-roll image or video nodes`, { file });
     }
-    const saved = await saveUncommitted(project, named.name, 'reroll');
-    const wf = saved.workflow;
-    const parsed = await readState(project, wf.head);
+    const saved = await saveUncommittedState(project, named, 'reroll');
+    const wf = saved.state;
+    const parsed = await wf.headDocument();
     const nodes = selectNodes(parsed.doc, project.config, options.selector, wf.head.op.file).filter((n) => n.isGeneration);
     const result = await recordState(project, {
       workflow: wf.name,
@@ -48,6 +47,7 @@ export async function reroll(project: Project, options: RerollOptions): Promise<
       version: wf.head.op.version,
       file: wf.head.op.file,
       parsed,
+      parentDoc: parsed.doc,
       message: options.message ?? `re-roll ${describeSelector(options.selector)}`,
       intent: { selector: options.selector, nodes: nodes.map((n) => n.id) },
       view: [],

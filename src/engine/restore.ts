@@ -5,12 +5,12 @@ import { parseNbflow, selectNodes, transplantCache, type DocumentDiff, type Node
 import { preChangePath, PRE_CHANGE_LABEL } from '../backups/names.js';
 import { hashBlob } from '../store/index.js';
 import { readState, type HistoryEntry } from '../history/history.js';
-import { saveUncommitted, underLock } from '../history/mutation.js';
+import { saveUncommittedState, underLock } from '../history/mutation.js';
 import { operationTime, type Project } from '../history/project.js';
 import { recordState } from '../history/record.js';
 import { resolveStateRef } from '../history/resolveRef.js';
 import { analyzeCaches, staleNodes, type StaleNode } from '../history/stale.js';
-import { readWorkingFile, resolveWorkflow } from '../history/workflows.js';
+import { afterRecord, loadWorkflowState, type WorkflowState } from '../history/workflowState.js';
 import { materializeFile } from '../history/journal.js';
 import { noteNoop } from '../history/opLog.js';
 import { nodeVariants, oneGenerationNode, variantSource } from '../history/nodeVariants.js';
@@ -51,37 +51,37 @@ function hasSelector(selector: NodeSelector | undefined): selector is NodeSelect
 
 export async function restore(project: Project, options: RestoreOptions): Promise<RestoreResult> {
   return underLock(project, async () => {
-    const named = await resolveWorkflow(project, options.workflow);
-    const picked = options.variant === undefined ? null : await pickVariant(project, named, options);
+    const loaded = await loadWorkflowState(project, options.workflow);
+    const picked = options.variant === undefined ? null : await pickVariant(project, loaded, options);
     const ref = picked?.ref ?? options.ref;
     if (ref === undefined) throw new NbvError('BAD_USAGE', 'restore needs a REF (or --node ID --variant K)');
-    const source = await resolveStateRef(project, named, ref, options.cwd);
+    const source = await resolveStateRef(project, loaded, ref, options.cwd);
     const selector = picked?.selector ?? options.selector;
     const partial = hasSelector(selector);
-    const saved = await saveUncommitted(project, named.name, 'restore');
-    const wf = saved.workflow;
-    const file = wf.head.op.file;
+    const saved = await saveUncommittedState(project, loaded, 'restore');
+    const state = saved.state;
+    const file = state.head.op.file;
     const recorded = await readState(project, source);
 
     let parsed = recorded;
     let nodes: string[] = [];
     if (partial) {
-      const current = await readState(project, wf.head);
+      const current = await state.headDocument();
       const selected = selectNodes(current.doc, project.config, selector!, file);
       nodes = selected.map((n) => n.id);
       // Bytes nbv made by surgery on two recorded states: parsed strictly like any new state.
       parsed = parseNbflow(transplantCache(current, recorded, nodes, project.config).bytes, file);
     }
-    const base = { workflow: wf.name, from: source, nodes, savedCommit: saved.savedCommit, staleRestored: [] as StaleNode[] };
-    const unchanged = hashBlob(parsed.bytes) === wf.head.fileBlob;
-    if (unchanged && (await readWorkingFile(project, wf)).kind === 'missing') {
+    const base = { workflow: state.name, from: source, nodes, savedCommit: saved.savedCommit, staleRestored: [] as StaleNode[] };
+    const unchanged = hashBlob(parsed.bytes) === state.head.fileBlob;
+    if (unchanged && state.working.kind === 'missing') {
       // The file on disk is what a restore compares with: a missing one comes back, and since
       // history already holds these bytes there is nothing to record.
-      await materializeFile(project, { path: file, blob: wf.head.fileBlob, replaceable: [] }, parsed.bytes);
+      await materializeFile(project, { path: file, blob: state.head.fileBlob, replaceable: [] }, parsed.bytes);
       return { ...base, recorded: false, broughtBack: true, reason: `${file} was missing; it is back as ${ref} holds it`, entry: null, backup: null, diff: null };
     }
     if (unchanged) {
-      await noteNoop(project, wf, `restore ${ref}: nothing to restore`, operationTime(project).iso);
+      await noteNoop(project, state, `restore ${ref}: nothing to restore`, operationTime(project).iso);
       const what = partial ? `the cache of ${nodes.join(', ')} is already as in ${picked?.label ?? ref}` : `${file} already holds the state of ${ref}`;
       return { ...base, recorded: false, broughtBack: false, reason: what, entry: null, backup: null, diff: null };
     }
@@ -89,31 +89,31 @@ export async function restore(project: Project, options: RestoreOptions): Promis
     const moment = operationTime(project);
     const label = picked?.label ?? `${ref} (${source.commit.slice(0, 7)})`;
     const result = await recordState(project, {
-      workflow: wf.name,
-      parent: wf.head,
+      workflow: state.name,
+      parent: state.head,
       op: 'restore',
-      version: wf.head.op.version,
+      version: state.head.op.version,
       file,
       parsed: { ...parsed, file },
+      parentDoc: (await state.headDocument()).doc,
       message: options.message ?? (partial ? `restore cache of ${nodes.join(', ')} from ${label}` : `restore ${label}`),
       intent: partial ? { ref: source.commit, selector: selector! } : { ref: source.commit },
       view: [{ path: preChangePath(file, moment.date, PRE_CHANGE_LABEL.restore), state: 'parent' }],
       writeWorkingFile: true,
       moment,
     });
-    const staleRestored = partial ? staleNodes(await analyzeCaches(project, wf.name)).filter((n) => nodes.includes(n.node)) : [];
+    const staleRestored = partial ? staleNodes(await analyzeCaches(project, afterRecord(project, state, result.entry, parsed))).filter((n) => nodes.includes(n.node)) : [];
     return { ...base, staleRestored, recorded: true, broughtBack: false, reason: null, entry: result.entry, backup: result.view[0]?.path ?? null, diff: result.diff };
   });
 }
 
 
 /** `--variant K`: the commit that holds take K of the one selected node. */
-async function pickVariant(project: Project, named: Awaited<ReturnType<typeof resolveWorkflow>>, options: RestoreOptions): Promise<{ ref: string; label: string; selector: NodeSelector }> {
+async function pickVariant(project: Project, named: WorkflowState, options: RestoreOptions): Promise<{ ref: string; label: string; selector: NodeSelector }> {
   const file = named.head.op.file;
   if (options.ref !== undefined) throw new NbvError('BAD_USAGE', `give a REF or --variant K, not both`, { file });
   if (!hasSelector(options.selector)) throw new NbvError('BAD_USAGE', `--variant needs the node: --node ID (or a --scene with one generation node)`, { file });
-  const working = await readWorkingFile(project, named);
-  const doc = working.kind === 'missing' ? (await readState(project, named.head)).doc : parseNbflow(working.bytes, file).doc;
+  const doc = (await named.currentDocument()).doc;
   const ids = selectNodes(doc, project.config, options.selector!, file).map((n) => n.id);
   const node = oneGenerationNode(doc, project.config, ids, file);
   const take = variantSource(await nodeVariants(project, named, node, doc), options.variant!, file);

@@ -13,13 +13,13 @@ import { parseNbflow, type NbflowDocument } from '../nbflow/index.js';
 import type { BumpResult } from '../history/bumpState.js';
 import { recordCleanStart } from '../history/cleanStart.js';
 import { followFiles } from '../history/fileFeed.js';
-import { readState, readStateBytes, type HistoryEntry } from '../history/history.js';
+import type { HistoryEntry } from '../history/history.js';
 import { planFilePath, writeMarker } from '../history/liveMarkers.js';
-import { requireWorkingFile, saveUncommitted, underLock } from '../history/mutation.js';
+import { requireWorkingFile, saveUncommittedState, underLock } from '../history/mutation.js';
 import { absolutePath, type Project } from '../history/project.js';
 import { recordRun, type RunIntent } from '../history/runRecord.js';
-import { plan as makePlan, type PlanResult } from '../history/runPlan.js';
-import { loadWorkflow, readWorkingFile, resolveWorkflow } from '../history/workflows.js';
+import { planState, type PlanResult } from '../history/runPlan.js';
+import { loadWorkflowState, type WorkflowState } from '../history/workflowState.js';
 
 export interface RunOptions {
   workflow?: string;
@@ -128,28 +128,27 @@ interface Prepared {
 }
 
 async function prepare(project: Project, options: RunOptions): Promise<Prepared> {
-  const named = await resolveWorkflow(project, options.workflow);
-  requireWorkingFile(named, await readWorkingFile(project, named));
+  const named = await loadWorkflowState(project, options.workflow);
+  requireWorkingFile(named, named.working);
+  let state: WorkflowState;
   let savedCommit: string | null = null;
   let bump: BumpResult | null = null;
   let wipe: HistoryEntry | null = null;
   let wipeBackup: string | null = null;
   if (options.clean) {
-    const clean = await recordCleanStart(project, named.name);
-    bump = clean.bump;
-    wipe = clean.wipe;
-    wipeBackup = clean.backup;
+    const clean = await recordCleanStart(project, named);
+    ({ bump, wipe, backup: wipeBackup, state } = clean);
   } else {
-    savedCommit = (await saveUncommitted(project, named.name, 'run')).savedCommit;
+    ({ state, savedCommit } = await saveUncommittedState(project, named, 'run'));
   }
-  const wf = await loadWorkflow(project, named.name);
-  const plan = await makePlan(project, { workflow: wf.name });
+  const wf = state;
+  const plan = await planState(project, state);
   const planFile = planFilePath(project, wf.name);
   await fs.writeFile(planFile, JSON.stringify(plan, null, 2) + '\n');
   return {
     start: { workflow: wf.name, file: wf.head.op.file, plan, savedCommit, bump, wipe, wipeBackup },
-    startDoc: (await readState(project, wf.head)).doc,
-    startBytes: await readStateBytes(project, wf.head),
+    startDoc: (await wf.headDocument()).doc,
+    startBytes: (await wf.headDocument()).bytes,
     planFile,
   };
 }

@@ -1,9 +1,9 @@
 // `nbv status`: where each workflow stands: unrecorded edits (classified per node), stale caches,
 // drift of the backups/ view, and what the seed's decision tables advise for the pending change.
-import { diffDocuments, parseNbflow, type NodeDiff } from '../nbflow/index.js';
+import { diffDocuments, type NodeDiff } from '../nbflow/index.js';
 import { remoteSyncOf, waitingMergeOf, type RemoteSync, type WaitingMerge } from '../history/sharing/statusInfo.js';
-import { checkBackups } from '../history/backupsCheck.js';
-import { readEntry, readState, type HistoryEntry } from '../history/history.js';
+import { checkBackups, type ViewCheck } from '../history/backupsCheck.js';
+import { readEntry, type HistoryEntry } from '../history/history.js';
 import type { Project } from '../history/project.js';
 import { decide, type Decision } from '../history/advice.js';
 import { analyzeCaches, staleNodes, type StaleNode } from '../history/stale.js';
@@ -12,7 +12,8 @@ import { hashBlob } from '../store/index.js';
 import { operationTime } from '../history/project.js';
 import { findStrayFiles } from '../history/strayFiles.js';
 import { liveMarkers, type LiveMarker } from '../history/liveMarkers.js';
-import { listWorkflowNames, loadWorkflow, readWorkingFile, resolveWorkflow } from '../history/workflows.js';
+import { listWorkflowNames } from '../history/workflows.js';
+import { loadNamedWorkflowState, loadWorkflowState, type WorkflowState } from '../history/workflowState.js';
 
 export type { StaleNode } from '../history/stale.js';
 
@@ -62,18 +63,15 @@ const markerOf = (markers: LiveMarker[], kind: LiveMarker['kind'], name: string)
   return m ? { pid: m.pid, started: m.started } : null;
 };
 
-async function statusOf(project: Project, name: string): Promise<StatusReport> {
-  const wf = await loadWorkflow(project, name);
-  const working = await readWorkingFile(project, wf);
+async function statusOf(project: Project, wf: WorkflowState, view: ViewCheck): Promise<StatusReport> {
+  const { name, working } = wf;
   let changes: NodeDiff[] = [];
   let otherChanges: string[] = [];
   if (working.kind === 'modified') {
-    const head = (await readState(project, wf.head)).doc;
-    const diff = diffDocuments(head, parseNbflow(working.bytes, wf.head.op.file).doc, project.config);
+    const diff = diffDocuments((await wf.headDocument()).doc, (await wf.currentDocument()).doc, project.config);
     changes = diff.nodes;
     otherChanges = diff.other;
   }
-  const view = await checkBackups(project, { hash: false });
   // Unknown files are listed under the workflow whose name they start with.
   const own = (p: string) => p.slice(p.lastIndexOf('/') + 1).startsWith(`${wf.name}-`);
   const backups = {
@@ -108,7 +106,7 @@ async function statusOf(project: Project, name: string): Promise<StatusReport> {
   const markers = await liveMarkers(project);
   report.watch = markerOf(markers, 'watch', name);
   report.running = markerOf(markers, 'run', name);
-  const cache = await analyzeCaches(project, name);
+  const cache = await analyzeCaches(project, wf);
   report.stale = staleNodes(cache);
   const sameAsRecorded =
     working.kind === 'modified' ? ((await expectedView(project)).find((f) => f.workflow === name && f.blob === hashBlob(working.bytes))?.path ?? null) : null;
@@ -132,6 +130,8 @@ async function statusOf(project: Project, name: string): Promise<StatusReport> {
 
 /** Status of one workflow, or of every workflow when none is named and there are several. */
 export async function status(project: Project, options: StatusOptions = {}): Promise<StatusReport[]> {
-  if (options.workflow !== undefined) return [await statusOf(project, (await resolveWorkflow(project, options.workflow)).name)];
-  return Promise.all((await listWorkflowNames(project)).map((name) => statusOf(project, name)));
+  // The view is checked once for the project; each report takes its workflow's part of it.
+  const view = await checkBackups(project, { hash: false });
+  if (options.workflow !== undefined) return [await statusOf(project, await loadWorkflowState(project, options.workflow), view)];
+  return Promise.all((await listWorkflowNames(project)).map(async (name) => statusOf(project, await loadNamedWorkflowState(project, name), view)));
 }

@@ -6,11 +6,12 @@
 import { NbvError } from '../errors.js';
 import type { DocumentDiff } from '../nbflow/index.js';
 import { readEntry, type HistoryEntry } from '../history/history.js';
-import { saveUncommitted, underLock } from '../history/mutation.js';
+import { saveUncommittedState, underLock } from '../history/mutation.js';
 import { lastUndoable, takeNoop, UNDO_FLOOR, type NoopNote } from '../history/opLog.js';
 import type { Project } from '../history/project.js';
 import { recordReturnTo } from '../history/returnTo.js';
-import { loadWorkflow, readWorkingFile, resolveWorkflow, type WorkflowHead } from '../history/workflows.js';
+import type { WorkflowHead } from '../history/workflows.js';
+import { loadWorkflowState } from '../history/workflowState.js';
 
 export interface UndoOptions {
   workflow?: string;
@@ -38,14 +39,14 @@ async function undoableNext(project: Project, wf: WorkflowHead): Promise<History
 
 export async function undo(project: Project, options: UndoOptions): Promise<UndoResult> {
   return underLock(project, async () => {
-    const named = await resolveWorkflow(project, options.workflow);
+    const named = await loadWorkflowState(project, options.workflow);
     const none = { workflow: named.name, savedCommit: null, entry: null, backup: null, diff: null, undone: null };
-    if ((await readWorkingFile(project, named)).kind !== 'modified') {
+    if (named.working.kind !== 'modified') {
       const noop = await takeNoop(project, named);
       if (noop) return { ...none, recorded: false, noop, next: await undoableNext(project, named) };
     }
-    const saved = await saveUncommitted(project, named.name, 'undo');
-    const wf = saved.workflow;
+    const saved = await saveUncommittedState(project, named, 'undo');
+    const wf = saved.state;
     const target = await lastUndoable(project, wf);
     if (!target || target.parent === null || UNDO_FLOOR.has(target.op.op)) {
       const start = target ? ` (${target.op.op} ${target.commit.slice(0, 7)})` : '';
@@ -66,7 +67,7 @@ export async function undo(project: Project, options: UndoOptions): Promise<Undo
       entry: result.entry,
       backup: result.view[0]?.path ?? null,
       diff: result.diff,
-      next: await undoableNext(project, await loadWorkflow(project, wf.name)),
+      next: await undoableNext(project, { ...wf, head: result.entry }),
     };
   });
 }

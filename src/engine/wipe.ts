@@ -65,7 +65,7 @@ export async function wipe(project: Project, options: WipeOptions): Promise<Wipe
     const state = await loadWorkflowState(project, options.workflow);
     // Plan on what is on disk now, so a dry run and a refusal change nothing.
     const current = await state.currentDocument();
-    const selector = options.stale ? await staleSelector(project, state.name, options.selector) : options.selector;
+    const selector = options.stale ? await staleSelector(project, state, options.selector) : options.selector;
     const dryRun = options.dryRun ?? false;
     const notRecorded = { recorded: false, dryRun, savedCommit: null, bump: null, entry: null, backup: null };
     if (selector === null) {

@@ -8,11 +8,11 @@ import type { HistoryEntry } from './history.js';
 import { liveVersions } from './opLog.js';
 import { hashBlob } from '../store/index.js';
 import { newestEntry } from './historyIndex.js';
-import { recordWorkingFile, requireWorkingFile } from './mutation.js';
+import { requireWorkingFile } from './mutation.js';
 import { findStrayFiles, type StrayFile } from './strayFiles.js';
 import { projectFile, type Project } from './project.js';
 import { recordState, type PendingSteps } from './record.js';
-import { loadWorkflow, readWorkingFile, type WorkflowHead } from './workflows.js';
+import type { WorkflowHead } from './workflows.js';
 import { loadNamedWorkflowState, type WorkflowState } from './workflowState.js';
 
 export interface BumpResult {
@@ -54,7 +54,7 @@ export async function recordBump(
   const wf = options.state ?? (await loadNamedWorkflowState(project, workflowName));
   // The user bumped by hand already: `nbv bump` then means "record that bump".
   const stray = await findStrayFiles(project, wf);
-  if (stray.handBump) return recordHandBump(project, workflowName, stray.handBump, message);
+  if (stray.handBump) return recordHandBump(project, wf, stray.handBump, message);
   requireWorkingFile(wf, wf.working);
   const parsed = await wf.currentDocument();
   const next = await nextVersion(project, wf);
@@ -99,21 +99,37 @@ export async function recordBump(
 /** A bump the user made by hand (the next version's file saved beside or instead of the working
  * file), recorded with the bytes they saved. What the old file held last is recorded first: its
  * edits in place, or the copy they moved to backups/, so the bump's parent is what they had. */
-export async function recordHandBump(project: Project, workflowName: string, stray: StrayFile, message: string | undefined): Promise<BumpResult & { savedCommit: string | null }> {
-  let wf = await loadWorkflow(project, workflowName);
+export async function recordHandBump(project: Project, state: WorkflowState, stray: StrayFile, message: string | undefined): Promise<BumpResult & { savedCommit: string | null }> {
+  let wf: WorkflowHead = state;
   const oldFile = wf.head.op.file;
   const backup = supersededPath(oldFile);
-  const working = await readWorkingFile(project, wf);
+  const working = state.working;
   let last: Uint8Array | null = working.kind === 'modified' ? working.bytes : null;
   if (working.kind === 'missing') {
     const moved = await fs.readFile(await projectFile(project, backup)).then((b) => new Uint8Array(b), () => null);
     if (moved && hashBlob(moved) !== wf.head.fileBlob && !(await newestEntry(project, wf, () => (row) => row.fileBlob === hashBlob(moved)))) last = moved;
   }
   let savedCommit: string | null = null;
+  // The bump's parent document: the head's, or the last saved bytes once they are recorded.
+  let parentDoc = last ? null : (await state.headDocument()).doc;
   if (last) {
-    const saved = await recordWorkingFile(project, wf, last, `${wf.head.op.version} as last saved, recorded before the hand-made bump to ${stray.version}`, { auto: 'bump' });
+    const lastParsed = working.kind === 'modified' ? await state.currentDocument() : parseNbflow(last, oldFile);
+    const saved = await recordState(project, {
+      workflow: wf.name,
+      parent: wf.head,
+      op: 'commit',
+      version: wf.head.op.version,
+      file: oldFile,
+      parsed: lastParsed,
+      parentDoc: (await state.headDocument()).doc,
+      message: `${wf.head.op.version} as last saved, recorded before the hand-made bump to ${stray.version}`,
+      intent: { auto: 'bump' },
+      view: [],
+      writeWorkingFile: false,
+    });
     wf = { ...wf, head: saved.entry };
     savedCommit = saved.entry.commit;
+    parentDoc = lastParsed.doc;
   }
   const result = await recordState(project, {
     workflow: wf.name,
@@ -122,6 +138,7 @@ export async function recordHandBump(project: Project, workflowName: string, str
     version: stray.version,
     file: stray.file,
     parsed: stray.parsed,
+    parentDoc,
     message: message ?? `${wf.head.op.version} -> ${stray.version} (saved by hand as ${stray.file})`,
     intent: {},
     view: [{ path: backup, state: 'parent' }],

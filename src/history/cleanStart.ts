@@ -11,7 +11,7 @@ import type { HistoryEntry } from './history.js';
 import { saveUncommittedState } from './mutation.js';
 import { operationTime, type Project } from './project.js';
 import { recordState } from './record.js';
-import { afterRecord, loadNamedWorkflowState, type WorkflowState } from './workflowState.js';
+import { afterRecord, type WorkflowState } from './workflowState.js';
 
 export interface WipeRecord {
   /** The recorded bump (without the deferred ref move, which the wipe made). */
@@ -68,22 +68,26 @@ export interface CleanStart {
   wipe: HistoryEntry | null;
   wiped: string[];
   backup: string | null;
+  /** The workflow as this step left it. */
+  state: WorkflowState;
 }
 
 /** The seed's clean mode: every cache wiped and a new version, as one operation. Callers hold the lock. */
-export async function recordCleanStart(project: Project, workflow: string, message?: string): Promise<CleanStart> {
-  const state = await loadNamedWorkflowState(project, workflow);
+export async function recordCleanStart(project: Project, state: WorkflowState, message?: string): Promise<CleanStart> {
   const current = await state.currentDocument();
   const generation = selectNodes(current.doc, project.config, { all: true }, current.file).map((n) => n.id);
   const edit = wipeCache(current, generation, project.config);
   const wiped = [...new Set(edit.wiped.map((w) => w.node))];
   const bumpMessage = message ?? 'clean run: new version before wiping';
-  if (wiped.length === 0) return { bump: await recordBump(project, workflow, bumpMessage, { state }), wipe: null, wiped, backup: null };
+  if (wiped.length === 0) {
+    const bump = await recordBump(project, state.name, bumpMessage, { state });
+    return { bump, wipe: null, wiped, backup: null, state: afterRecord(project, state, bump.entry, current) };
+  }
   const recorded = await recordWipe(project, state, edit, {
     bump: true,
     selector: { all: true },
     bumpMessage,
     message: `clean run: wipe the cache of ${wiped.length} node${wiped.length === 1 ? '' : 's'}`,
   });
-  return { bump: recorded.bump!, wipe: recorded.entry, wiped, backup: recorded.backup };
+  return { bump: recorded.bump!, wipe: recorded.entry, wiped, backup: recorded.backup, state: recorded.state };
 }

@@ -7,11 +7,11 @@ import { readState, type HistoryEntry } from './history.js';
 import type { OpRecord } from './opRecord.js';
 import { operationTime, type Project } from './project.js';
 import { recordState, type RecordResult } from './record.js';
-import type { WorkflowHead } from './workflows.js';
+import type { WorkflowState } from './workflowState.js';
 
 export async function recordReturnTo(
   project: Project,
-  wf: WorkflowHead,
+  wf: WorkflowState,
   target: HistoryEntry,
   step: { op: 'undo' | 'redo'; message: string; intent: OpRecord['intent'] },
 ): Promise<RecordResult> {
@@ -23,6 +23,7 @@ export async function recordReturnTo(
     version: target.op.version,
     file: target.op.file,
     parsed: await readState(project, target),
+    parentDoc: (await wf.headDocument()).doc,
     message: step.message,
     intent: step.intent,
     view: target.fileBlob === wf.head.fileBlob ? [] : [{ path: preChangePath(wf.head.op.file, moment.date, PRE_CHANGE_LABEL.undo), state: 'parent' }],

@@ -4,6 +4,7 @@
 import { DEFAULT_CONFIG, propagateDownstream, type EstimatesConfig, type NodeKind, type SecondsRange, type StaleReason } from '../nbflow/index.js';
 import type { Project } from './project.js';
 import { analyzeCaches, type CacheState } from './stale.js';
+import { loadWorkflowState, type WorkflowState } from './workflowState.js';
 
 export type PlanReasonCode = 'no-cache' | 'stale' | 'reroll' | 'upstream';
 
@@ -60,7 +61,12 @@ function ownReasons(state: CacheState): PlanReason[] {
 }
 
 export async function plan(project: Project, options: PlanOptions = {}): Promise<PlanResult> {
-  const report = await analyzeCaches(project, options.workflow);
+  return planState(project, await loadWorkflowState(project, options.workflow));
+}
+
+/** The plan for a workflow a command has loaded (`nbv run`, after its clean start or save). */
+export async function planState(project: Project, state: WorkflowState): Promise<PlanResult> {
+  const report = await analyzeCaches(project, state);
   const estimates = project.config.estimates ?? DEFAULT_CONFIG.estimates!;
   const own = new Map(report.nodes.map((s) => [s.node, ownReasons(s)]));
   const sources = report.nodes.filter((s) => own.get(s.node)!.length > 0).map((s) => s.node);

@@ -11,8 +11,6 @@ import {
   nodeKind,
   nodeTitle,
   outputsHash,
-  parseNbflow,
-  parseRecordedNbflow,
   propagateDownstream,
   provenanceOf,
   type NbflowDocument,
@@ -24,10 +22,10 @@ import {
   type StaleReason,
 } from '../nbflow/index.js';
 import { NbvError } from '../errors.js';
-import { readState, type HistoryEntry } from './history.js';
+import type { HistoryEntry } from './history.js';
 import { documentAt, lookupProvenance, type FoundProvenance, type PendingReroll } from './provenance.js';
 import type { Project } from './project.js';
-import { readWorkingFile, resolveWorkflow } from './workflows.js';
+import { loadWorkflowState, type WorkflowState } from './workflowState.js';
 
 export type { FoundProvenance, PendingReroll, ProvenanceLookup } from './provenance.js';
 export { lookupProvenance, provenanceForRecord } from './provenance.js';
@@ -66,14 +64,12 @@ function modelOf(node: NbflowNode, fields: string[]): string | undefined {
 }
 
 /** Every generation node of a workflow's working file, with its cache's provenance and staleness. */
-export async function analyzeCaches(project: Project, workflow?: string): Promise<CacheReport> {
-  const wf = await resolveWorkflow(project, workflow);
+export async function analyzeCaches(project: Project, workflow?: string | WorkflowState): Promise<CacheReport> {
+  // A command that loaded its workflow passes the state: its documents are parsed once for all.
+  const wf = typeof workflow === 'object' ? workflow : await loadWorkflowState(project, workflow);
   const { config } = project;
-  const working = await readWorkingFile(project, wf);
-  // A clean working file holds the head's very bytes (same blob id): parsed like any recorded
-  // state, without reading them again from the store.
-  const headDoc = (working.kind === 'clean' ? parseRecordedNbflow(working.bytes, wf.head.op.file) : await readState(project, wf.head)).doc;
-  const doc = working.kind === 'modified' ? parseNbflow(working.bytes, wf.head.op.file).doc : headDoc;
+  const headDoc = (await wf.headDocument()).doc;
+  const doc = (await wf.currentDocument()).doc;
   const fps = fingerprintDocument(doc, config);
 
   const placed: Array<{ node: NbflowNode; tab: string }> = [];
@@ -116,7 +112,7 @@ export async function analyzeCaches(project: Project, workflow?: string): Promis
     });
   }
   propagate(doc, states);
-  return { workflow: wf.name, head: wf.head, doc, uncommitted: working.kind === 'modified', nodes: states, walked: lookup.walked };
+  return { workflow: wf.name, head: wf.head, doc, uncommitted: wf.working.kind === 'modified', nodes: states, walked: lookup.walked };
 }
 
 async function explain(
@@ -184,7 +180,7 @@ export function staleNodes(report: CacheReport): StaleNode[] {
 
 /** `nbv wipe --stale`: the stale nodes as a selector, narrowed by the given tabs and kinds; null
  * when no cache is stale. Pickers (--all, --node, --scene) make no sense beside it. */
-export async function staleSelector(project: Project, workflow: string, narrow: NodeSelector): Promise<NodeSelector | null> {
+export async function staleSelector(project: Project, workflow: string | WorkflowState, narrow: NodeSelector): Promise<NodeSelector | null> {
   if (narrow.all || narrow.nodes?.length || narrow.scenes?.length) {
     throw new NbvError('BAD_USAGE', `--stale chooses the nodes itself; narrow it with --tab or --kind only`);
   }
