@@ -1,7 +1,9 @@
-// Part of `npm run build`, after tsc: bundles the CLI (dist/cli/main.js, which bin/nbv.js loads)
-// in place, with its dependencies, into a few files. Node then reads and links a handful of
-// files instead of several hundred, which halves the start of every command; the command modules
-// main.js imports on demand become their own chunks, so `nbv --version` loads almost nothing.
+// Part of `npm run build`, after tsc: bundles the CLI (tsc's dist/cli/main.js) with its
+// dependencies into one CommonJS file, dist/cli/nbv.cjs, which bin/nbv.js starts through
+// dist/cli/codeCache.js. One file, because Node 20 gives a code cache only to a script compiled
+// through vm.Script, and CommonJS because only a script (not an ES module) can be compiled so.
+// Commands are still loaded on demand: main.js imports each command's module only when it runs,
+// and the bundle keeps those modules as functions that are evaluated on first use.
 // dist/index.js (the library) stays tsc's plain output.
 import { build } from 'esbuild';
 import fs from 'node:fs';
@@ -11,32 +13,29 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cliDir = path.join(root, 'dist', 'cli');
 
-const result = await build({
+await build({
   entryPoints: [path.join(cliDir, 'main.js')],
-  outdir: cliDir,
-  allowOverwrite: true,
+  outfile: path.join(cliDir, 'nbv.cjs'),
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
-  chunkNames: 'chunk-[hash]',
   sourcemap: 'linked',
-  // Smaller source is less for V8 to scan and compile on every start (about 10 % of `nbv status`);
-  // names are kept so that stack traces and error names read as in the source.
+  // Smaller source is less for V8 to scan and compile on a start without a code cache; names are
+  // kept so that stack traces and error names read as in the source.
   minify: true,
   keepNames: true,
   logLevel: 'warning',
-  metafile: true,
-  // Bundled CommonJS dependencies may require() node's own modules.
-  banner: { js: "import { createRequire as __nbvCreateRequire } from 'node:module'; const require = __nbvCreateRequire(import.meta.url);" },
+  // The two modules that find files beside themselves (package.json, the UI page) read
+  // import.meta.url, which CommonJS has not: the bundle's own location stands in for it.
+  define: { 'import.meta.url': '__nbvModuleUrl' },
+  banner: { js: "const __nbvModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 
-// Chunks of earlier builds: removed once they are old enough that no running nbv still loads
-// them (chunk names are content hashes, so an unchanged chunk is simply rewritten in place).
-const current = new Set(Object.keys(result.metafile.outputs).map((p) => path.basename(p)));
+// Chunks of the split ES module bundle earlier builds made: removed once they are old enough
+// that no running nbv still loads them.
 const anHourAgo = Date.now() - 3600_000;
 for (const name of fs.readdirSync(cliDir)) {
   const file = path.join(cliDir, name);
-  if (name.startsWith('chunk-') && !current.has(name) && fs.statSync(file).mtimeMs < anHourAgo) fs.rmSync(file);
+  if (name.startsWith('chunk-') && fs.statSync(file).mtimeMs < anHourAgo) fs.rmSync(file);
 }

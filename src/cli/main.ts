@@ -105,4 +105,6 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-await main(process.argv.slice(2));
+// Not a top-level await: the CLI is bundled as CommonJS (codeCache.ts), which has none. A failure
+// that escapes main is an unhandled rejection: printed with its stack, exit status 1.
+void main(process.argv.slice(2));
