@@ -1,10 +1,14 @@
 // Content identity for JSON values: two values are "the same content" when their canonical JSON
 // (sorted keys, no whitespace) is the same, whatever the key order or formatting of their source.
 
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
+
+// crypto.hash (Node 20.12+) hashes in one call, a third of the time of a Hash object for the short
+// inputs a fingerprint hashes by the thousand; older Node 20 releases have only createHash.
+const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array | string, encoding: 'hex') => string }).hash;
 
 export function sha256Hex(data: Uint8Array | string): string {
-  return createHash('sha256').update(data).digest('hex');
+  return oneShot ? oneShot('sha256', data, 'hex') : crypto.createHash('sha256').update(data).digest('hex');
 }
 
 /** Keys sorted by UTF-16 code unit (the order of Array#sort), numbers as JSON.stringify writes
