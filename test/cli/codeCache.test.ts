@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { codeCacheDir } from '../../src/cli/codeCache.js';
+import { codeCacheDir, commandOf } from '../../src/cli/codeCache.js';
 import { nbv, REPO_ROOT } from '../helpers/cli.js';
 
 const homes: string[] = [];
@@ -33,6 +33,16 @@ describe('codeCacheDir', () => {
   });
 });
 
+describe('commandOf', () => {
+  it('is the first plain word of a command line, the value of --author aside', () => {
+    expect(commandOf(['status'])).toBe('status');
+    expect(commandOf(['--author', 'sam', 'wipe', '--scene', '01'])).toBe('wipe');
+    expect(commandOf(['--version'])).toBe('-');
+    expect(commandOf(['NotACommand'])).toBe('-');
+    expect(commandOf([])).toBe('-');
+  });
+});
+
 describe('the binary with a code cache', () => {
   it('writes the cache on the first run, private to the user, and prints the same on every run', () => {
     const home = freshHome();
@@ -51,6 +61,14 @@ describe('the binary with a code cache', () => {
     // A cache V8 accepted is not written again.
     expect(fs.statSync(file).mtimeMs).toBe(written);
     expect(run(home, ['--version']).stdout).toBe(`${version}\n`);
+    expect(fs.statSync(file).mtimeMs).toBe(written);
+    // A command the cache has not seen adds what it compiled, once.
+    expect(fs.readFileSync(file).subarray(0, 40).toString('latin1')).toMatch(/^nbv-code-cache\/1 -\n/);
+    expect(run(home, ['log', '--help']).status).toBe(0);
+    expect(fs.readFileSync(file).subarray(0, 40).toString('latin1')).toMatch(/^nbv-code-cache\/1 -,log\n/);
+    const grown = fs.statSync(file).mtimeMs;
+    run(home, ['log', '--help']);
+    expect(fs.statSync(file).mtimeMs).toBe(grown);
   });
 
   it('rewrites a cache V8 rejects, and the command still runs', () => {
