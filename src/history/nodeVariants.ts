@@ -22,6 +22,7 @@ import {
 } from '../nbflow/index.js';
 import { readEntry, type HistoryEntry } from './history.js';
 import { scanHistory, type IndexRow } from './historyIndex.js';
+import { recordedProvenance } from './provenance.js';
 import type { Project } from './project.js';
 import type { WorkflowHead } from './workflows.js';
 
@@ -187,7 +188,7 @@ export async function nodeVariants(project: Project, wf: WorkflowHead, nodeId: s
  * for records written before nbv kept provenance, the node's inputs in that state. */
 async function provenanceAt(project: Project, row: IndexRow, doc: NbflowDocument, nodeId: string, config: NbflowConfig): Promise<NodeProvenance> {
   const entry: HistoryEntry = await readEntry(project, row.commit);
-  const recorded = entry.op.provenance?.[nodeId];
+  const recorded = await recordedProvenance(project, entry, nodeId);
   if (recorded) return recorded;
   return provenanceOf(fingerprintDocument(doc, config).get(nodeId)!);
 }

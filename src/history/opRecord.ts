@@ -134,8 +134,10 @@ export const opRecordSchema = z
 export type OpRecord = z.infer<typeof opRecordSchema>;
 export type ViewEntry = z.infer<typeof viewEntrySchema>;
 
+/** Compact JSON, one line: a restore's record names hundreds of nodes, and indentation made a
+ * third of its bytes (`git show REF:op.json | jq` reads it). Older records are indented; both read alike. */
 export function encodeOpRecord(record: OpRecord): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify(opRecordSchema.parse(record), null, 2) + '\n');
+  return new TextEncoder().encode(JSON.stringify(opRecordSchema.parse(record)) + '\n');
 }
 
 export function decodeOpRecord(bytes: Uint8Array, where: string): OpRecord {

@@ -26,6 +26,9 @@ export interface FoundProvenance {
   /** When the origin state was recorded (ISO 8601), null for the working file. */
   time: string | null;
   version: string | null;
+  /** The origin's own op record holds this record whole: a state brought back may then record a
+   * reference to it (`{fingerprint, from}`) instead of a copy. */
+  stored?: true;
 }
 
 export interface PendingReroll {
@@ -96,7 +99,7 @@ export async function lookupProvenance(
       for (const [id, record] of Object.entries(op.provenance ?? {})) {
         if (!open.delete(id)) continue;
         if (record.from !== undefined && record.from !== entry.commit) originReads++;
-        found.set(id, await resolveFound(project, record, entry));
+        found.set(id, await resolveFound(project, id, record, entry));
       }
       if (op.provenance === undefined) {
         for (const change of op.changes) {
@@ -163,17 +166,42 @@ async function writeLookupCache(project: Project, head: HistoryEntry, found: Map
   }
 }
 
-async function resolveFound(project: Project, record: NodeProvenance, entry: HistoryEntry): Promise<FoundProvenance> {
+/** A record that names its origin and holds nothing else: a restore's or an undo's reference to
+ * the record the origin's op.json holds whole. */
+const isReference = (record: NodeProvenance) => record.from !== undefined && record.inputs === undefined && record.hashes === undefined && record.upstream === undefined;
+
+async function resolveFound(project: Project, id: string, record: NodeProvenance, entry: HistoryEntry): Promise<FoundProvenance> {
   if (record.from === undefined || record.from === entry.commit) {
-    return { record, origin: entry.commit, time: entry.op.time, version: entry.op.version };
+    return { record, origin: entry.commit, time: entry.op.time, version: entry.op.version, stored: true };
   }
   const origin = await readEntry(project, record.from).catch(() => null);
-  return { record, origin: record.from, time: origin?.op.time ?? null, version: origin?.op.version ?? null };
+  const base = { origin: record.from, time: origin?.op.time ?? null, version: origin?.op.version ?? null };
+  const whole = expandFrom(origin, id, record);
+  return whole ? { ...base, record: whole, stored: true } : { ...base, record };
 }
 
-/** The record to keep when a state is brought back: the found provenance, pointing at its origin. */
+/** The whole record a reference names, from its origin's op.json: one level only, and only when
+ * the fingerprints agree (a store edited by other tools may hold anything). */
+function expandFrom(origin: HistoryEntry | null, id: string, record: NodeProvenance): NodeProvenance | null {
+  const there = origin?.op.provenance?.[id];
+  if (!there || there.fingerprint !== record.fingerprint || (there.from !== undefined && there.from !== origin!.commit)) return null;
+  const { from: _from, ...rest } = there;
+  return { ...rest, from: record.from! };
+}
+
+/** A node's record as `commit` holds it, a reference expanded: what variants and staleness read. */
+export async function recordedProvenance(project: Project, entry: HistoryEntry, id: string): Promise<NodeProvenance | undefined> {
+  const record = entry.op.provenance?.[id];
+  if (!record || !isReference(record)) return record;
+  return expandFrom(await readEntry(project, record.from!).catch(() => null), id, record) ?? record;
+}
+
+/** The record to keep when a state is brought back. Its origin's op.json holds it whole, so a
+ * reference does (a restore of an old state at 1 MB names hundreds: copies made its op.json 180 KB);
+ * a record computed for an older store without records is kept whole. */
 function copied(found: FoundProvenance): NodeProvenance {
-  return found.origin === null ? found.record : { ...found.record, from: found.origin };
+  if (found.origin === null) return found.record;
+  return found.stored ? { fingerprint: found.record.fingerprint, from: found.origin } : { ...found.record, from: found.origin };
 }
 
 interface RecordContext {

@@ -167,7 +167,10 @@ describe("the seed's scenarios", () => {
     expect(r.stale).toEqual([]);
     expect(r.decisions.map((d) => d.row)).toContain('restored');
     const head = (await analyzeCaches(project)).head;
-    expect(head.op.provenance?.['img-s03']?.from).toBe(fresh);
+    // Restored records name the op.json that holds them whole instead of copying it.
+    expect(head.op.provenance?.['img-s03']).toEqual({ fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/), from: fresh });
+    const opJson = git(project.gitdir, ['cat-file', 'blob', `${head.commit}:op.json`]).stdout;
+    expect(opJson.split('\n')).toEqual([expect.stringMatching(/^\{"format":"nbv-op\/1",/), '']);
   });
 });
 
@@ -192,6 +195,8 @@ describe('provenance across operations', () => {
     await restore(project, { ref: original, selector: { nodes: ['img-s03'] } });
     const r = await report(project);
     expect(codes(r, 'img-s03')).toEqual(['prompt-changed']);
+    // The reference is read through to the record it names: the prompt it was made under is known.
+    expect(r.stale.find((s) => s.node === 'img-s03')!.reasons[0]).toEqual(expect.objectContaining({ before: expect.stringMatching(/./) }));
     expect(codes(r, 'vid-s03')).toContain('upstream-regenerated');
   });
 
