@@ -8,7 +8,6 @@ import type { Project } from '../history/project.js';
 import { decide, type Decision } from '../history/advice.js';
 import { analyzeCaches, staleNodes, type StaleNode } from '../history/stale.js';
 import { expectedView } from '../history/backupsView.js';
-import { hashBlob } from '../store/index.js';
 import { operationTime } from '../history/project.js';
 import { findStrayFiles } from '../history/strayFiles.js';
 import { liveMarkers, type LiveMarker } from '../history/liveMarkers.js';
@@ -109,7 +108,7 @@ async function statusOf(project: Project, wf: WorkflowState, view: ViewCheck): P
   const cache = await analyzeCaches(project, wf);
   report.stale = staleNodes(cache);
   const sameAsRecorded =
-    working.kind === 'modified' ? ((await expectedView(project)).find((f) => f.workflow === name && f.blob === hashBlob(working.bytes))?.path ?? null) : null;
+    working.kind === 'modified' ? ((await expectedView(project)).find((f) => f.workflow === name && f.blob === working.blob)?.path ?? null) : null;
   const { op } = wf.head;
   report.decisions = decide(report, {
     cache,

@@ -107,7 +107,8 @@ export async function recordHandBump(project: Project, state: WorkflowState, str
   let last: Uint8Array | null = working.kind === 'modified' ? working.bytes : null;
   if (working.kind === 'missing') {
     const moved = await fs.readFile(await projectFile(project, backup)).then((b) => new Uint8Array(b), () => null);
-    if (moved && hashBlob(moved) !== wf.head.fileBlob && !(await newestEntry(project, wf, () => (row) => row.fileBlob === hashBlob(moved)))) last = moved;
+    const movedBlob = moved && hashBlob(moved);
+    if (moved && movedBlob !== wf.head.fileBlob && !(await newestEntry(project, wf, () => (row) => row.fileBlob === movedBlob))) last = moved;
   }
   let savedCommit: string | null = null;
   // The bump's parent document: the head's, or the last saved bytes once they are recorded.

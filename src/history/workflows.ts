@@ -51,7 +51,8 @@ export async function resolveWorkflow(project: Project, arg: string | undefined)
 
 export type WorkingFileState =
   | { kind: 'clean'; bytes: Uint8Array }
-  | { kind: 'modified'; bytes: Uint8Array }
+  /** `blob`: the git blob id of `bytes`, computed once here for every caller that compares it. */
+  | { kind: 'modified'; bytes: Uint8Array; blob: string }
   | { kind: 'missing' };
 
 /** How the working file stands against the branch head: equal bytes, other bytes, or gone. */
@@ -64,5 +65,6 @@ export async function readWorkingFile(project: Project, wf: WorkflowHead): Promi
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
     throw new NbvError('IO', `cannot read: ${(err as Error).message}`, { file: wf.head.op.file });
   }
-  return hashBlob(bytes) === wf.head.fileBlob ? { kind: 'clean', bytes } : { kind: 'modified', bytes };
+  const blob = hashBlob(bytes);
+  return blob === wf.head.fileBlob ? { kind: 'clean', bytes } : { kind: 'modified', bytes, blob };
 }
