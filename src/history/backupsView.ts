@@ -3,13 +3,14 @@
 // rebuilt at any time and nothing in it is ever the only copy of anything.
 //
 // Walking every commit on every `status` is what a long history cannot afford, so the view of
-// each workflow is cached in `.nbv/nbv-view-cache.json`, keyed by the head it was read at. Commit
-// ids hash their whole ancestry, so a cached head that is still an ancestor of the branch means
-// every file listed for it is still right: only the newer commits are read. Anything else (a
-// rewritten branch, a damaged cache) falls back to the full walk. `verify` never uses the cache.
+// each workflow is derived data (derivedCache.ts) in `.nbv/nbv-view-cache.json`, kept per head:
+// a cached head the branch still descends from means every file listed for it is still right, and
+// only the newer commits are read. Anything else (a rewritten branch, a damaged cache) falls back
+// to the full walk. `verify` never uses the cache.
 import * as z from 'zod';
 import { listWorkflowNames, loadWorkflow } from './workflows.js';
-import { readEntry, walkEntries, type HistoryEntry } from './history.js';
+import { readEntry, type HistoryEntry } from './history.js';
+import { commitsSince, readDerived, writeDerived, type DerivedKind, type DerivedSlot } from './derivedCache.js';
 import { ancestors } from './sharing/ancestry.js';
 import type { Project } from './project.js';
 import { storedPathSchema } from './opRecord.js';
@@ -35,22 +36,7 @@ export interface ViewOptions {
 export const VIEW_CACHE_META = 'nbv-view-cache.json';
 
 const viewFileSchema = z.object({ path: storedPathSchema, blob: z.string(), workflow: z.string(), commit: z.string(), stateCommit: z.string(), adopted: z.literal(true).optional() });
-const cacheSchema = z.object({
-  format: z.literal('nbv-view-cache/1'),
-  workflows: z.record(z.string(), z.object({ head: z.string(), files: z.array(viewFileSchema) })),
-});
-type ViewCache = z.infer<typeof cacheSchema>;
-
-async function readCache(project: Project): Promise<ViewCache> {
-  const empty: ViewCache = { format: 'nbv-view-cache/1', workflows: {} };
-  const raw = await project.store.readMeta(VIEW_CACHE_META).catch(() => null);
-  if (raw === null) return empty;
-  try {
-    return cacheSchema.parse(JSON.parse(new TextDecoder().decode(raw)));
-  } catch {
-    return empty; // derived data: a damaged cache is rebuilt, never trusted
-  }
-}
+const VIEW_CACHE: DerivedKind<ViewFile[]> = { meta: VIEW_CACHE_META, kind: 'backups-view', data: z.array(viewFileSchema) };
 
 /** The commits a merge took in from its second parent, newest first: [] for any other commit. */
 async function mergedSide(project: Project, entry: HistoryEntry): Promise<HistoryEntry[]> {
@@ -61,11 +47,10 @@ async function mergedSide(project: Project, entry: HistoryEntry): Promise<Histor
   return entries.sort((a, b) => (b.op.chain?.seq ?? 0) - (a.op.chain?.seq ?? 0));
 }
 
-/** The view files of one workflow, oldest first, reading commits newest first until `stopAt`. */
-async function readWorkflowView(project: Project, name: string, head: string, stopAt: string | null): Promise<{ files: ViewFile[]; reachedStop: boolean }> {
+/** The view files these commits (newest first) bring into being, oldest first. */
+async function viewFilesOf(project: Project, name: string, newestFirstEntries: HistoryEntry[]): Promise<ViewFile[]> {
   const newestFirst: ViewFile[] = [];
-  for await (const first of walkEntries(project, head)) {
-    if (first.commit === stopAt) return { files: newestFirst.reverse(), reachedStop: true };
+  for (const first of newestFirstEntries) {
     // A merge brings the view files of the side it merged (docs/sharing.md).
     for (const entry of [first, ...(await mergedSide(project, first))]) for (const item of [...entry.op.view].reverse()) {
       if (item.state === 'self') {
@@ -77,34 +62,30 @@ async function readWorkflowView(project: Project, name: string, head: string, st
       }
     }
   }
-  return { files: newestFirst.reverse(), reachedStop: stopAt === null };
+  return newestFirst.reverse();
 }
 
 /** Every file of the view, per workflow in name order, oldest commit first. */
 export async function expectedView(project: Project, options: ViewOptions = {}): Promise<ViewFile[]> {
   const useCache = options.cached !== false;
-  const cache = useCache ? await readCache(project) : { format: 'nbv-view-cache/1' as const, workflows: {} };
-  const next: ViewCache = { format: 'nbv-view-cache/1', workflows: {} };
-  let changed = false;
+  const updates = new Map<string, DerivedSlot<ViewFile[]>>();
   const files: ViewFile[] = [];
   for (const name of await listWorkflowNames(project)) {
     const head = (await loadWorkflow(project, name)).head.commit;
-    const cached = cache.workflows[name];
+    const cached = useCache ? await readDerived(project, VIEW_CACHE, name) : null;
     let own: ViewFile[];
-    if (cached && cached.head === head) {
-      own = cached.files;
+    if (cached?.head === head) {
+      own = cached.data;
     } else {
-      changed = true;
-      const newer = await readWorkflowView(project, name, head, cached?.head ?? null);
-      own = newer.reachedStop && cached ? [...cached.files, ...newer.files] : (await readWorkflowView(project, name, head, null)).files;
+      // Only the commits since the cached head, when the branch still descends from it.
+      const since = await commitsSince(project, head, cached?.head ?? null);
+      const newer = await viewFilesOf(project, name, since.newer);
+      own = since.reachedStop && cached ? [...cached.data, ...newer] : newer;
+      updates.set(name, { head, key: '', data: own });
     }
-    next.workflows[name] = { head, files: own };
     files.push(...own);
   }
-  if (useCache && changed) {
-    // Best effort: a reader that cannot write the cache still has the right answer.
-    await project.store.writeMeta(VIEW_CACHE_META, new TextEncoder().encode(JSON.stringify(next))).catch(() => undefined);
-  }
+  if (useCache) await writeDerived(project, VIEW_CACHE, updates);
   return files;
 }
 

@@ -2,7 +2,10 @@
 // by record.ts (provenanceForRecord) and found again by one walk back along the branch
 // (lookupProvenance), which a derived cache file lets start where the last walk ended.
 // docs/staleness.md has the rules.
+import * as z from 'zod';
 import { contentHash } from '../json/hash.js';
+import { readDerived, writeDerived, type DerivedKind } from './derivedCache.js';
+import { nodeProvenanceSchema } from '../nbflow/fingerprint.js';
 import {
   fingerprintDocument,
   hasOutput,
@@ -124,46 +127,38 @@ export async function lookupProvenance(
   return { found, rerolls, walked };
 }
 
-// The lookup cache: `<gitdir>/nbv-stale-cache.json`, derived from history and safe to delete. It
-// holds, per workflow, what the last walk found at its head; the next walk stops when it reaches
-// that commit. Entries are keyed by commit id, so a cache can be old but never wrong for its
-// head; the settings hash guards the fingerprints computed for records-less (older) stores.
+// The lookup cache: `<gitdir>/nbv-stale-cache.json`, derived data (derivedCache.ts). It holds, per
+// workflow, what the last walk found at its head; the next walk stops when it reaches that commit.
+// Keyed by commit id, so a cache can be old but never wrong for its head; its key, the settings
+// hash, guards the fingerprints computed for records-less (older) stores.
 export const LOOKUP_CACHE_META = 'nbv-stale-cache.json';
-const LOOKUP_CACHE_FORMAT = 'nbv-stale-cache/1';
 
 interface CachedLookup {
-  head: string;
-  config: string;
   found: Record<string, FoundProvenance>;
   rerolls: Record<string, PendingReroll>;
 }
 
-async function readCacheFile(project: Project): Promise<Record<string, CachedLookup>> {
-  try {
-    const raw = await project.store.readMeta(LOOKUP_CACHE_META);
-    if (raw === null) return {};
-    const value = JSON.parse(new TextDecoder().decode(raw)) as { format?: unknown; workflows?: Record<string, CachedLookup> };
-    return value.format === LOOKUP_CACHE_FORMAT && value.workflows && typeof value.workflows === 'object' ? value.workflows : {};
-  } catch {
-    return {}; // a damaged cache is no cache
-  }
-}
+const LOOKUP_CACHE: DerivedKind<CachedLookup> = {
+  meta: LOOKUP_CACHE_META,
+  kind: 'provenance',
+  data: z.object({
+    found: z.record(
+      z.string(),
+      z.object({ record: nodeProvenanceSchema, origin: z.string().nullable(), time: z.string().nullable(), version: z.string().nullable(), stored: z.literal(true).optional() }).strict(),
+    ),
+    rerolls: z.record(z.string(), z.object({ commit: z.string(), message: z.string(), time: z.string() }).strict()),
+  }),
+};
 
-async function readLookupCache(project: Project, workflow: string): Promise<CachedLookup | null> {
-  const entry = (await readCacheFile(project))[workflow];
-  if (!entry || typeof entry.head !== 'string' || entry.config !== contentHash(project.config)) return null;
-  if (typeof entry.found !== 'object' || typeof entry.rerolls !== 'object' || entry.found === null || entry.rerolls === null) return null;
-  return entry;
+async function readLookupCache(project: Project, workflow: string): Promise<(CachedLookup & { head: string }) | null> {
+  const slot = await readDerived(project, LOOKUP_CACHE, workflow, contentHash(project.config));
+  return slot === null ? null : { head: slot.head, ...slot.data };
 }
 
 async function writeLookupCache(project: Project, head: HistoryEntry, found: Map<string, FoundProvenance>, rerolls: Map<string, PendingReroll>): Promise<void> {
-  try {
-    const workflows = await readCacheFile(project);
-    workflows[head.op.workflow] = { head: head.commit, config: contentHash(project.config), found: Object.fromEntries(found), rerolls: Object.fromEntries(rerolls) };
-    await project.store.writeMeta(LOOKUP_CACHE_META, new TextEncoder().encode(JSON.stringify({ format: LOOKUP_CACHE_FORMAT, workflows }) + '\n'));
-  } catch {
-    // read-only store or a full disk: status still answers, the next one walks again
-  }
+  const data = { found: Object.fromEntries(found), rerolls: Object.fromEntries(rerolls) };
+  // A read-only store or a full disk: status still answers, the next one walks again.
+  await writeDerived(project, LOOKUP_CACHE, new Map([[head.op.workflow, { head: head.commit, key: contentHash(project.config), data }]]));
 }
 
 /** A record that names its origin and holds nothing else: a restore's or an undo's reference to

@@ -172,8 +172,16 @@ describe('forged store: op records', () => {
     const s = await trackedInParent();
     const head = (await s.project.store.resolveRef(branchRef('XYZG3')))!;
     const entry = await readEntry(s.project, head);
-    const cache = { format: 'nbv-view-cache/1', workflows: { XYZG3: { head, files: [{ path: '../escaped.nbflow', blob: entry.fileBlob, workflow: 'XYZG3', commit: head, stateCommit: head }] } } };
-    await s.project.store.writeMeta(VIEW_CACHE_META, new TextEncoder().encode(JSON.stringify(cache)));
+    const forge = (path: string) => {
+      const data = [{ path, blob: entry.fileBlob, workflow: 'XYZG3', commit: head, stateCommit: head }];
+      const cache = { format: 'nbv-derived/1', kind: 'backups-view', workflows: { XYZG3: { head, key: '', data } } };
+      return s.project.store.writeMeta(VIEW_CACHE_META, new TextEncoder().encode(JSON.stringify(cache)));
+    };
+    // The forged file is read as the cache: a path inside the project is taken as it says.
+    await forge('backups/planted.nbflow');
+    await syncBackups(await openProject(s.root, context));
+    expect(fs.existsSync(path.join(s.root, 'backups', 'planted.nbflow'))).toBe(true);
+    await forge('../escaped.nbflow');
     const before = s.outside();
     await syncBackups(await openProject(s.root, context));
     expect(s.outside()).toEqual(before);
