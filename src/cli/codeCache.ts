@@ -22,10 +22,15 @@ export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | nul
   return home === null ? null : path.join(home, 'nbv');
 }
 
-/** One file per bundle build, V8 version and architecture: a rebuilt bundle never meets its old data. */
+const sha1 = (text: string, length: number) => createHash('sha1').update(text).digest('hex').slice(0, length);
+
+/** One file per installed bundle (its path) and build of it (size, time, V8, architecture): a
+ * rebuilt bundle never meets its old data, and two installs (a global one and a project's) keep
+ * a cache each instead of replacing each other's on every run. */
 export function codeCacheFile(dir: string, bundle: string, stat: fs.Stats): string {
-  const build = createHash('sha1').update(`${path.resolve(bundle)}\0${stat.size}\0${stat.mtimeMs}`).digest('hex').slice(0, 16);
-  return path.join(dir, `code-${process.versions.v8}-${process.arch}-${build}.bin`);
+  const install = sha1(path.resolve(bundle), 12);
+  const build = sha1(`${stat.size}\0${stat.mtimeMs}\0${process.versions.v8}\0${process.arch}`, 16);
+  return path.join(dir, `code-${install}-${build}.bin`);
 }
 
 const ownedByMe = (stat: fs.Stats) => typeof process.getuid !== 'function' || stat.uid === process.getuid();
@@ -85,7 +90,8 @@ export function readCodeCache(file: string): CodeCache | undefined {
   }
 }
 
-/** Writes the cache whole (a temp file renamed over), and removes what earlier builds left. Never
+/** Writes the cache whole (a temp file renamed over), and removes what earlier builds of the same
+ * install left. Never
  * fails the command: a cache that cannot be written is simply not there next time. */
 export function writeCodeCache(file: string, cache: CodeCache): void {
   try {
@@ -95,9 +101,11 @@ export function writeCodeCache(file: string, cache: CodeCache): void {
     const header = Buffer.from(`${HEADER}${[...cache.commands].slice(0, MAX_COMMANDS).join(',')}\n`, 'latin1');
     fs.writeFileSync(temp, Buffer.concat([header, cache.data]), { mode: 0o600, flag: 'wx' });
     fs.renameSync(temp, file);
+    // Earlier builds of the same install.
+    const install = path.basename(file).split('-').slice(0, 2).join('-') + '-';
     for (const name of fs.readdirSync(dir)) {
       const old = path.join(dir, name);
-      if (name.startsWith('code-') && old !== file && !name.endsWith('.tmp')) fs.rmSync(old, { force: true });
+      if (name.startsWith(install) && old !== file && !name.endsWith('.tmp')) fs.rmSync(old, { force: true });
     }
   } catch {
     // best effort

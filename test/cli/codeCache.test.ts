@@ -2,9 +2,11 @@
 // runs, so these tests pin where it may come from as much as that it works: only the user's own
 // folder, never one others can write, never through a symlink; a broken cache is rewritten, and
 // none of it ever changes what a command prints.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { codeCacheDir, commandOf } from '../../src/cli/codeCache.js';
 import { nbv, REPO_ROOT } from '../helpers/cli.js';
@@ -108,6 +110,29 @@ describe('the binary with a code cache', () => {
     expect(fs.readFileSync(target, 'utf8')).toBe('not a cache');
     // The link is replaced by a real cache file of the user's own.
     expect(fs.lstatSync(file).isSymbolicLink()).toBe(false);
+  });
+
+  it('keeps one cache per install: a second copy of nbv does not replace the first one\'s', () => {
+    const home = freshHome();
+    const dir = path.join(home, '.cache', 'nbv');
+    // Another install: the same bundle at another path, with its package.json where it looks.
+    const other = path.join(home, 'other-install');
+    fs.mkdirSync(path.join(other, 'dist', 'cli'), { recursive: true });
+    fs.copyFileSync(path.join(REPO_ROOT, 'dist', 'cli', 'nbv.cjs'), path.join(other, 'dist', 'cli', 'nbv.cjs'));
+    fs.copyFileSync(path.join(REPO_ROOT, 'package.json'), path.join(other, 'package.json'));
+    const loader = pathToFileURL(path.join(REPO_ROOT, 'dist', 'cli', 'codeCache.js')).href;
+    const runOther = () =>
+      spawnSync(process.execPath, ['--input-type=module', '-e', `process.argv = [process.execPath, 'nbv', '--version']; import(${JSON.stringify(loader)}).then((m) => m.runBundle(${JSON.stringify(path.join(other, 'dist', 'cli', 'nbv.cjs'))}, ['--version']))`], {
+        env: { ...process.env, HOME: home, XDG_CACHE_HOME: '', NBV_CODE_CACHE: '' },
+        encoding: 'utf8',
+      });
+    expect(run(home, ['--version']).stdout).toBe(`${version}\n`);
+    const [ours] = cacheFiles(dir);
+    const oursWritten = fs.statSync(path.join(dir, ours!)).mtimeMs;
+    expect(runOther().stdout).toBe(`${version}\n`);
+    expect(cacheFiles(dir)).toHaveLength(2);
+    expect(run(home, ['--version']).stdout).toBe(`${version}\n`);
+    expect(fs.statSync(path.join(dir, ours!)).mtimeMs).toBe(oursWritten);
   });
 
   it('uses no cache at all with NBV_CODE_CACHE=0', () => {
