@@ -1,9 +1,10 @@
 /// <reference lib="dom" />
 // The history browser in a real Chromium (the system's, never a downloaded one), driven by
 // playwright-core against the built `nbv ui` binary on a realistic project. One browser for the
-// whole file. Screenshots of each view go to docs/ui/ (docs/ui.md shows them).
+// whole file. Screenshots of each view go to docs/ui/ with NBV_UI_SHOTS=docs (docs/ui.md shows them).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +16,9 @@ import { PERF_DIR, perfProjectReady } from './perfProject.js';
 const CHROMIUM = process.env['NBV_CHROMIUM'] ?? '/usr/bin/chromium';
 const HAVE_BROWSER = fs.existsSync(CHROMIUM);
 const IN_CI = process.env['CI'] === 'true';
-const SHOTS = path.join(REPO_ROOT, 'docs', 'ui');
+// The pictures docs/ui.md shows are refreshed on request (NBV_UI_SHOTS=docs npm test), so that a
+// test run leaves the checkout as it was; otherwise the views are still shot, into a temp folder.
+const SHOTS = process.env.NBV_UI_SHOTS === 'docs' ? path.join(REPO_ROOT, 'docs', 'ui') : path.join(os.tmpdir(), 'nbv-ui-shots');
 const AUTHOR = 'Browser Tester <bt@example.com>';
 
 if (!HAVE_BROWSER && !IN_CI) {
