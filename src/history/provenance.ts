@@ -216,6 +216,45 @@ async function sourceState(project: Project, input: RecordContext): Promise<Hist
   return null;
 }
 
+/** How far back a brought-back state may lie for lookupAtSource to start from the parent. */
+const RECENT = 64;
+
+/**
+ * The provenance at `source` of the `wanted` nodes. A walk from `source` would go back until every
+ * node is resolved, which for a node last recorded at the start of history is all of it: an undo
+ * at 1,000 states read a thousand op records. When `source` is a recent ancestor of `parent` (an
+ * undo, a redo, a restore of a recent state), a node no commit since recorded has the same answer
+ * at both, and `atParent` (the lookup at the parent, which the lookup cache answers) has it; only
+ * the nodes recorded since are walked from `source`. Anything else (an old state, another line,
+ * a partial restore) walks from `source` as before.
+ */
+async function lookupAtSource(project: Project, source: HistoryEntry, parent: HistoryEntry | null, wanted: string[], atParent: ProvenanceLookup | null): Promise<Map<string, FoundProvenance>> {
+  const distance = parent?.op.chain && source.op.chain ? parent.op.chain.seq - source.op.chain.seq : RECENT;
+  const walkFromSource = async () => (await lookupProvenance(project, source, wanted)).found;
+  if (parent === null || atParent === null || wanted.length === 0 || distance < 0 || distance > RECENT) return walkFromSource();
+  const since: HistoryEntry[] = [];
+  let met = false;
+  for await (const entry of walkEntries(project, parent.commit, distance + 1)) {
+    if ((met = entry.commit === source.commit)) break;
+    since.push(entry);
+  }
+  if (!met) return walkFromSource();
+  const recorded = new Set<string>();
+  for (const { op } of since) {
+    for (const id of Object.keys(op.provenance ?? {})) recorded.add(id);
+    // A store written before provenance: the commits that changed a cache are its records.
+    if (op.provenance === undefined) for (const c of op.changes) if (c.kinds.some((k) => CACHE_KINDS.has(k))) recorded.add(c.node);
+  }
+  const found = new Map<string, FoundProvenance>();
+  for (const id of wanted) {
+    const then = atParent.found.get(id);
+    if (!recorded.has(id) && then) found.set(id, then);
+  }
+  const rest = wanted.filter((id) => recorded.has(id) || !atParent.found.has(id));
+  if (rest.length > 0) for (const [id, f] of (await lookupProvenance(project, source, rest)).found) found.set(id, f);
+  return found;
+}
+
 /**
  * The provenance a new commit records (record.ts): for each node whose cache it fills or changes,
  * the fingerprint the cache was made under. A plain commit takes the node's inputs as they are
@@ -233,12 +272,13 @@ export async function provenanceForRecord(project: Project, input: RecordContext
   const changedCached = new Set(changed.filter((id) => cachedSet.has(id)));
   const provenance: ProvenanceMap = {};
   if (source !== null) {
-    const fromSource = await lookupProvenance(project, source, cached);
     const whole = input.intent.selector === undefined;
     // The parent is usually the head a status just looked at: the lookup cache answers for it.
     const fromParent = whole && input.parent ? await lookupProvenance(project, input.parent, cached, { useCache: true }) : null;
+    // A partial restore records the nodes whose cache it changed, and only those.
+    const fromSource = await lookupAtSource(project, source, input.parent, whole ? cached : cached.filter((id) => changedCached.has(id)), fromParent);
     for (const id of cached) {
-      const then = fromSource.found.get(id);
+      const then = fromSource.get(id);
       if (!then) continue;
       const keep = copied(then);
       const parentNow = fromParent?.found.get(id);
