@@ -3,7 +3,7 @@
 // fields may be added, never renamed.
 import * as z from 'zod';
 import { NbvError } from '../errors.js';
-import { provenanceMapSchema } from '../nbflow/fingerprint.js';
+import { provenanceMapProblem, provenanceMapSchema } from '../nbflow/fingerprint.js';
 import { relativePathProblem } from './projectPaths.js';
 
 /** A project-relative path as the store may hold it: one that cannot lead out of the project. */
@@ -132,6 +132,9 @@ export const opRecordSchema = z
   .strict();
 
 export type OpRecord = z.infer<typeof opRecordSchema>;
+
+/** Reading: the same schema, with the provenance map checked by hand afterwards (provenanceMapProblem). */
+const storedOpRecordSchema = opRecordSchema.extend({ provenance: z.unknown().optional() });
 export type ViewEntry = z.infer<typeof viewEntrySchema>;
 
 /** Compact JSON, one line: a restore's record names hundreds of nodes, and indentation made a
@@ -149,7 +152,7 @@ export function decodeOpRecord(bytes: Uint8Array, where: string): OpRecord {
       exitStatus: 1,
     });
   }
-  const parsed = opRecordSchema.safeParse(value);
+  const parsed = storedOpRecordSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = issue ? '/' + issue.path.join('/') : '';
@@ -157,5 +160,8 @@ export function decodeOpRecord(bytes: Uint8Array, where: string): OpRecord {
       exitStatus: 1,
     });
   }
-  return parsed.data;
+  const provenance = parsed.data.provenance;
+  const problem = provenance === undefined ? null : provenanceMapProblem(provenance);
+  if (problem !== null) throw new NbvError('CORRUPT_STORE', `${where}: op.json is malformed at /provenance/${problem}`, { exitStatus: 1 });
+  return parsed.data as OpRecord;
 }

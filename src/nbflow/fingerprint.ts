@@ -72,6 +72,40 @@ export const nodeProvenanceSchema = z
 
 export const provenanceMapSchema = z.record(z.string(), nodeProvenanceSchema);
 
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const HEX16 = /^[0-9a-f]{16}$/;
+const HEX40 = /^[0-9a-f]{40}$/;
+const HEX64 = /^[0-9a-f]{64}$/;
+const PROVENANCE_KEYS = new Set(['fingerprint', 'inputs', 'hashes', 'upstream', 'from']);
+
+function hexValues(value: unknown, at: string): string | null {
+  if (!isRecord(value)) return `${at}: expected an object`;
+  for (const [key, v] of Object.entries(value)) if (typeof v !== 'string' || !HEX16.test(v)) return `${at}/${key}: expected 16 hex digits`;
+  return null;
+}
+
+/**
+ * What `provenanceMapSchema` finds wrong with a value, or null: the same rules, checked by hand.
+ * A history walk reads op.json after op.json, each naming up to every cached node (a runner pass
+ * records them all); zod spent most of a 1,000-state undo checking them. Property tests hold the
+ * two to the same verdicts (test/nbflow/provenanceCheck.test.ts).
+ */
+export function provenanceMapProblem(value: unknown): string | null {
+  if (!isRecord(value)) return 'expected an object';
+  for (const [id, record] of Object.entries(value)) {
+    if (!isRecord(record)) return `${id}: expected an object`;
+    for (const key of Object.keys(record)) if (!PROVENANCE_KEYS.has(key)) return `${id}: unknown key '${key}'`;
+    if (typeof record['fingerprint'] !== 'string' || !HEX64.test(record['fingerprint'])) return `${id}/fingerprint: expected 64 hex digits`;
+    if (record['inputs'] !== undefined && !isRecord(record['inputs'])) return `${id}/inputs: expected an object`;
+    for (const key of ['hashes', 'upstream'] as const) {
+      const problem = record[key] === undefined ? null : hexValues(record[key], `${id}/${key}`);
+      if (problem !== null) return problem;
+    }
+    if (record['from'] !== undefined && (typeof record['from'] !== 'string' || !HEX40.test(record['from']))) return `${id}/from: expected a 40-hex commit id`;
+  }
+  return null;
+}
+
 export const shortHash = (value: unknown) => sha256Hex(canonicalJson(value)).slice(0, SHORT_HASH);
 
 export function isGenerationNode(node: NbflowNode, config: NbflowConfig): boolean {
