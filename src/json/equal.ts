@@ -21,3 +21,26 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   }
   return true;
 }
+
+/** True when `a` and `b` are the same content, whatever the order of their members: what
+ * `canonicalJson(a) === canonicalJson(b)` decides, without building the two strings (a changed
+ * cache array of a 1 MB workflow was serialised twice to find it changed). Members that are
+ * `undefined` count as absent, as JSON has no such value. */
+export function jsonSameContent(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonSameContent(a[i] ?? null, b[i] ?? null)) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  const keysA = Object.keys(ra).filter((k) => ra[k] !== undefined);
+  let countB = 0;
+  for (const k of Object.keys(rb)) if (rb[k] !== undefined) countB++;
+  if (keysA.length !== countB) return false;
+  for (const key of keysA) if (!Object.hasOwn(rb, key) || !jsonSameContent(ra[key], rb[key])) return false;
+  return true;
+}

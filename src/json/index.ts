@@ -4,4 +4,4 @@ export { DEFAULT_MAX_DEPTH, FORBIDDEN_KEYS, lineColumn, strictParseJson, type Sp
 export { decodePointerToken, describePointer, encodePointerToken, parsePointer, toPointer, type PathToken } from './pointer.js';
 export { applyPatchToClone, makePatch, type Operation } from './patch.js';
 export { canonicalJson, contentHash, sha256Hex } from './hash.js';
-export { jsonEqual } from './equal.js';
+export { jsonEqual, jsonSameContent } from './equal.js';

@@ -4,7 +4,7 @@
 // removal plus an addition.
 
 import { canonicalJson } from '../json/hash.js';
-import { jsonEqual } from '../json/equal.js';
+import { jsonEqual, jsonSameContent } from '../json/equal.js';
 import { encodePointerToken } from '../json/pointer.js';
 import { cacheEntries, nodeKind, nodeTitle } from './nodes.js';
 import type { CacheChangeSummary, DocumentDiff, FieldChange, NbflowConfig, NbflowDocument, NbflowNode, NbflowTab, NodeDiff } from './types.js';
@@ -24,7 +24,7 @@ function byId(doc: NbflowDocument | null): Map<string, Placed> {
 function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === undefined || b === undefined) return false;
-  return jsonEqual(a, b) || canonicalJson(a) === canonicalJson(b);
+  return jsonEqual(a, b) || jsonSameContent(a, b);
 }
 
 function unionKeys(a: object | undefined, b: object | undefined, skip: readonly string[] = []): string[] {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonEqual } from '../../src/json/index.js';
+import { canonicalJson, jsonEqual, jsonSameContent } from '../../src/json/index.js';
 import { generateWorkflow } from '../../fixtures/generator.js';
 
 describe('jsonEqual', () => {
@@ -29,5 +29,30 @@ describe('jsonEqual', () => {
     expect(jsonEqual({ a: [] }, { a: {} })).toBe(false);
     expect(jsonEqual(null, {})).toBe(false);
     expect(jsonEqual(0, -0)).toBe(true); // as JSON.stringify: both are "0"
+  });
+});
+
+/** A copy of a JSON value with every object's members in reverse order. */
+function reordered(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(reordered);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reordered(v)]));
+}
+
+describe('jsonSameContent', () => {
+  it('agrees with comparing canonical JSON, on arbitrary values, reordered copies and near misses', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.jsonValue(), (a, b) => {
+        expect(jsonSameContent(a, b)).toBe(canonicalJson(a) === canonicalJson(b));
+        expect(jsonSameContent(a, reordered(a))).toBe(true);
+        expect(jsonSameContent(reordered(a), b)).toBe(canonicalJson(a) === canonicalJson(b));
+      }),
+      { numRuns: 500 },
+    );
+    expect(jsonSameContent({ a: 1, b: [1, { c: 2, d: 3 }] }, { b: [1, { d: 3, c: 2 }], a: 1 })).toBe(true);
+    expect(jsonSameContent({ a: 1 }, { a: 1, b: 2 })).toBe(false);
+    expect(jsonSameContent({ a: 1, b: undefined }, { a: 1 })).toBe(true);
+    expect(jsonSameContent([1, 2], [2, 1])).toBe(false);
+    expect(jsonSameContent({ a: [] }, { a: {} })).toBe(false);
   });
 });
