@@ -76,7 +76,8 @@ export function renderTable(results: ScenarioResult[], startup: Timings, withSta
     }
     if (r.trace) {
       const w = r.trace.worst;
-      lines.push(`between packings (${r.trace.packings} packings): worst ${formatBytes(w.nbv)} at state ${w.state} vs git gc --aggressive ${formatBytes(w.git)} = ${ratio(w.nbv, w.git)}; ` +
+      lines.push(`between packings (${r.trace.packings} packings): worst measured ${formatBytes(w.nbv)} at state ${w.state} vs git gc --aggressive ${formatBytes(w.git)} = ${ratio(w.nbv, w.git)} ` +
+        `(every state between ${r.trace.lower.ratio.toFixed(2)}x at ${r.trace.lower.state} and ${r.trace.upper.ratio.toFixed(2)}x at ${r.trace.upper.state}); ` +
         `git --aggressive at ${Object.entries(r.trace.aggressive).map(([n, b]) => `${n}: ${formatBytes(b)}`).join(', ')}`);
     }
     if (r.packBreakdown) lines.push(`after nbv gc, by kind: ${Object.entries(r.packBreakdown).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${formatBytes(v)}`).join(', ')}`);
