@@ -1,6 +1,7 @@
 // Derived data kept in .nbv so that a command on a long history reads only what is new: the
-// backups/ view (backupsView.ts) and the provenance a status found (provenance.ts). Both follow one
-// protocol, kept here so that it is written once:
+// backups/ view (backupsView.ts), the provenance a status found (provenance.ts) and what it quoted
+// of the states stale caches were made under (stale.ts). All follow one protocol, kept here so
+// that it is written once:
 //
 // - A file per kind, `{format: 'nbv-derived/1', kind, workflows: {name: {head, key, data}}}`: per
 //   workflow, what was derived from its history up to `head`, under settings summed up in `key`
@@ -80,10 +81,11 @@ export async function readDerived<T>(project: Project, kind: DerivedKind<T>, wor
   return slot !== undefined && slot.key === key ? slot : null;
 }
 
-/** Replaces the slots given, keeps the others; best effort. */
-export async function writeDerived<T>(project: Project, kind: DerivedKind<T>, updates: Map<string, DerivedSlot<T>>): Promise<void> {
-  if (updates.size === 0) return;
+/** Replaces the slots given and keeps the others (those `keep` accepts, when given); best effort. */
+export async function writeDerived<T>(project: Project, kind: DerivedKind<T>, updates: Map<string, DerivedSlot<T>>, keep?: (name: string) => boolean): Promise<void> {
+  if (updates.size === 0 && keep === undefined) return;
   const slots = await readSlots(project, kind);
+  if (keep) for (const name of [...slots.keys()]) if (!keep(name)) slots.delete(name);
   for (const [name, slot] of updates) slots.set(name, slot);
   const workflows = Object.fromEntries(slots);
   const bytes = new TextEncoder().encode(JSON.stringify({ format: FORMAT, kind: kind.kind, workflows }) + '\n');

@@ -21,7 +21,10 @@ import {
   type OriginState,
   type StaleReason,
 } from '../nbflow/index.js';
+import * as z from 'zod';
 import { NbvError } from '../errors.js';
+import { contentHash } from '../json/hash.js';
+import { readDerived, writeDerived, type DerivedKind, type DerivedSlot } from './derivedCache.js';
 import type { HistoryEntry } from './history.js';
 import { documentAt, lookupProvenance, type FoundProvenance, type PendingReroll } from './provenance.js';
 import type { Project } from './project.js';
@@ -90,7 +93,7 @@ export async function analyzeCaches(project: Project, workflow?: string | Workfl
   const lookup = await lookupProvenance(project, wf.head, toLookUp, { useCache: true });
   for (const [id, f] of lookup.found) found.set(id, f);
 
-  const docs = new Map<string, NbflowDocument>();
+  const origins = new OriginInputs(project, wf.name);
   const states: CacheState[] = [];
   for (const { node, tab } of placed) {
     const cached = hasOutput(node, config);
@@ -98,7 +101,7 @@ export async function analyzeCaches(project: Project, workflow?: string | Workfl
     const reasons: StaleReason[] = [];
     const malformed = cached ? malformedCache(node, config) : null;
     if (malformed) reasons.push(malformed);
-    if (prov) reasons.push(...(await explain(project, fps.get(node.id)!, prov, fps, docs)));
+    if (prov) reasons.push(...(await explain(project, fps.get(node.id)!, prov, fps, origins)));
     states.push({
       node: node.id,
       tab,
@@ -111,8 +114,64 @@ export async function analyzeCaches(project: Project, workflow?: string | Workfl
       reroll: cached && prov?.origin !== null ? (lookup.rerolls.get(node.id) ?? null) : null,
     });
   }
+  await origins.save();
   propagate(doc, states);
   return { workflow: wf.name, head: wf.head, doc, uncommitted: wf.working.kind === 'modified', nodes: states, walked: lookup.walked };
+}
+
+// What explain() reads of an origin state, kept as derived data (derivedCache.ts): per origin
+// commit, the generation inputs of the nodes an explanation named. A commit's state never changes,
+// so an entry is right forever; the file keeps the origins of the last analysis of each workflow.
+// Without it every status with a stale cache read the state that cache was made under (a delta
+// chain deep in the pack at 1,000 states: 90 ms of a 290 ms status) only to quote its old prompt.
+const ORIGIN_INPUTS: DerivedKind<Record<string, Record<string, unknown>>> = {
+  meta: 'nbv-origin-cache.json',
+  kind: 'origin-inputs',
+  data: z.record(z.string(), z.record(z.string(), z.unknown())),
+};
+
+/** The generation inputs of `ids` in the state of `commit`, read once per analysis and kept. */
+class OriginInputs {
+  private readonly used = new Map<string, DerivedSlot<Record<string, Record<string, unknown>>>>();
+  private changed = false;
+  private readonly docs = new Map<string, NbflowDocument>();
+
+  constructor(
+    private readonly project: Project,
+    private readonly workflow: string,
+  ) {}
+
+  private slotName = (commit: string) => `${this.workflow}@${commit}`;
+
+  async of(commit: string, ids: string[]): Promise<Map<string, Record<string, unknown>> | null> {
+    const key = contentHash(this.project.config);
+    let slot = this.used.get(commit) ?? (await readDerived(this.project, ORIGIN_INPUTS, this.slotName(commit), key));
+    if (slot === null || slot.head !== commit) slot = { head: commit, key, data: {} };
+    const missing = ids.filter((id) => !Object.hasOwn(slot!.data, id));
+    if (missing.length > 0) {
+      const then = await documentAt(this.project, commit, this.docs).catch(() => null);
+      if (!then) return null;
+      const nodes = new Map<string, NbflowNode>();
+      for (const tab of then.tabs) for (const node of tab.nodes) nodes.set(node.id, node);
+      // A node absent then is kept as absent (no entry), and looked for again next time.
+      slot = { ...slot, data: { ...slot.data } };
+      for (const id of missing) {
+        const node = nodes.get(id);
+        if (node) slot.data[id] = generationInputs(node, this.project.config);
+      }
+      this.changed = true;
+    }
+    this.used.set(commit, slot);
+    return new Map(ids.filter((id) => Object.hasOwn(slot!.data, id)).map((id) => [id, slot!.data[id]!]));
+  }
+
+  /** Keeps this analysis's origins (and other workflows'), drops the rest of this workflow's. */
+  async save(): Promise<void> {
+    if (!this.changed) return;
+    const prefix = `${this.workflow}@`;
+    const slots = new Map([...this.used].map(([commit, slot]) => [this.slotName(commit), slot]));
+    await writeDerived(this.project, ORIGIN_INPUTS, slots, (name) => !name.startsWith(prefix));
+  }
 }
 
 async function explain(
@@ -120,23 +179,21 @@ async function explain(
   current: NodeFingerprint,
   prov: FoundProvenance,
   fps: Map<string, NodeFingerprint>,
-  docs: Map<string, NbflowDocument>,
+  origins: OriginInputs,
 ): Promise<StaleReason[]> {
   const reasons = explainStale(current, prov.record, project.config);
   const wantsOrigin = reasons.some((r) => r.code === 'upstream-changed' || (r.code === 'prompt-changed' && r.before === undefined));
   if (!wantsOrigin || prov.origin === null) return reasons;
-  // Only now is the state the cache was made under read: for prompt excerpts and for what changed
-  // in an upstream avatar loader or text input.
-  const then = await documentAt(project, prov.origin, docs).catch(() => null);
+  // Only now is the state the cache was made under consulted: for prompt excerpts and for what
+  // changed in an upstream avatar loader or text input.
+  const then = await origins.of(prov.origin, [current.node, ...current.upstream.map((u) => u.node)]);
   if (!then) return reasons;
-  const thenNodes = new Map<string, NbflowNode>();
-  for (const tab of then.tabs) for (const node of tab.nodes) thenNodes.set(node.id, node);
   const origin: OriginState = { upstreamInputs: new Map(), upstreamNow: new Map() };
-  const self = thenNodes.get(current.node);
-  if (self) origin.inputs = generationInputs(self, project.config);
+  const self = then.get(current.node);
+  if (self) origin.inputs = self;
   for (const u of current.upstream) {
-    const before = thenNodes.get(u.node);
-    if (before) origin.upstreamInputs!.set(u.node, generationInputs(before, project.config));
+    const before = then.get(u.node);
+    if (before) origin.upstreamInputs!.set(u.node, before);
     const now = fps.get(u.node);
     if (now) origin.upstreamNow!.set(u.node, now.inputs);
   }

@@ -2,7 +2,7 @@
 // provenance across commit, bump, wipe, restore, undo and import, re-rolls and the plan.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   bump,
   commit,
@@ -250,6 +250,34 @@ describe('provenance across operations', () => {
     expect(r.decisions.map((d) => d.row)).toContain('cache-corrupt');
     const result = await wipe(project, { selector: {}, stale: true });
     expect(result.selected.map((n) => n.id)).toEqual(['img-s10', 'vid-s10']);
+  });
+});
+
+describe('the origin cache', () => {
+  it("quotes a stale cache's old prompt from the state it was made under, read once and then kept", async () => {
+    const { project, file } = await sampleProject();
+    const origin = (await analyzeCaches(project)).head;
+    edit(file, prefixPrompt('img-s03', 'Rain. '));
+    await commit(project, { message: 'rain' });
+    const reasonOf = (r: CacheReport) => r.nodes.find((n) => n.node === 'img-s03')!.reasons.find((x) => x.code === 'prompt-changed')!;
+    const reopened = () => openProject(project.root, project.context);
+    const first = await reopened();
+    const readBlob = vi.spyOn(first.store, 'readBlob');
+    const r1 = reasonOf(await analyzeCaches(first));
+    expect(r1.before).toMatch(/^(?!Rain\. )/);
+    expect(r1.detail).toMatch(/^prompt: ".*" -> "Rain\. /);
+    // The first analysis read the origin's state to quote it; the next one does not.
+    expect(readBlob.mock.calls.some(([oid]) => oid === origin.fileBlob)).toBe(true);
+    const second = await reopened();
+    const readAgain = vi.spyOn(second.store, 'readBlob');
+    expect(reasonOf(await analyzeCaches(second))).toEqual(r1);
+    expect(readAgain.mock.calls.some(([oid]) => oid === origin.fileBlob)).toBe(false);
+    // A damaged cache is no cache: the state is read again and the answer is the same.
+    fs.writeFileSync(path.join(project.gitdir, 'nbv-origin-cache.json'), '{"format":"nbv-derived/1","kind":"origin-inputs","workflows":{"XYZG3@');
+    const third = await reopened();
+    const readThird = vi.spyOn(third.store, 'readBlob');
+    expect(reasonOf(await analyzeCaches(third))).toEqual(r1);
+    expect(readThird.mock.calls.some(([oid]) => oid === origin.fileBlob)).toBe(true);
   });
 });
 
