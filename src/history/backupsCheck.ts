@@ -84,6 +84,35 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
+/** Per view path: a regular file its folder lists, absent from a folder that was listed, or not
+ * known that way (a link, a folder that leads out or cannot be read): one listing per folder
+ * instead of a containment check and a stat per file (152 files: 90 ms of a 1,000-state status). */
+async function folderListings(project: Project, files: ViewFile[]): Promise<Map<string, 'file' | 'absent' | 'other'>> {
+  const byFolder = new Map<string, string[]>();
+  for (const f of files) {
+    const dir = f.path.slice(0, Math.max(0, f.path.lastIndexOf('/')));
+    byFolder.set(dir, [...(byFolder.get(dir) ?? []), f.path]);
+  }
+  const out = new Map<string, 'file' | 'absent' | 'other'>();
+  for (const [dir, paths] of byFolder) {
+    // A folder that leads out is reported per file, by the check each of its files then gets.
+    const absolute = dir === '' ? null : await inside(project, dir, []);
+    let entries: Map<string, import('node:fs').Dirent> | null = null;
+    if (absolute !== null) {
+      try {
+        entries = new Map((await fs.readdir(absolute, { withFileTypes: true })).map((e) => [e.name, e]));
+      } catch (err) {
+        entries = (err as NodeJS.ErrnoException).code === 'ENOENT' ? new Map() : null;
+      }
+    }
+    for (const p of paths) {
+      const entry = entries?.get(p.slice(dir.length + 1));
+      out.set(p, entries === null ? 'other' : entry === undefined ? 'absent' : entry.isFile() ? 'file' : 'other');
+    }
+  }
+  return out;
+}
+
 export interface CheckOptions {
   /** Hash every file to find altered ones (default). Without it only presence is checked: what
    * `status` needs on every call, without reading hundreds of megabytes of backups. */
@@ -103,7 +132,18 @@ export async function checkBackups(project: Project, options: CheckOptions = {})
   const altered: AlteredFile[] = [];
   const beyond: ViewFile[] = [];
   const outside: string[] = [];
+  const listed = options.hash === false ? await folderListings(project, kept) : null;
   for (const file of kept) {
+    if (listed !== null) {
+      // A regular file its folder lists is there, and inside: the folder was checked, and a
+      // regular file is no link out. Anything else is looked at one by one.
+      const entry = listed.get(file.path);
+      if (entry === 'file') continue;
+      if (entry === 'absent') {
+        missing.push(file);
+        continue;
+      }
+    }
     const absolute = await inside(project, file.path, outside);
     if (absolute === null) continue;
     if (options.hash === false) {

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bump, commit, initProject, isNbvError, openProject, restore, status, syncBackups, track, verify, wipe, type Project } from '../../src/index.js';
+import { bump, checkBackups, commit, initProject, isNbvError, openProject, restore, status, syncBackups, track, verify, wipe, type Project } from '../../src/index.js';
 import { branchRef, readEntry } from '../../src/history/history.js';
 import { JOURNAL_META } from '../../src/history/journal.js';
 import { VIEW_CACHE_META } from '../../src/history/backupsView.js';
@@ -247,3 +247,26 @@ describe('a backups/ folder that is a symlink out of the project (issue 16, item
     expect(await project.store.resolveRef(branchRef('XYZG3'))).toBe(head);
   });
 });
+
+describe('a backups/ file that is a symlink out of the project', () => {
+  it('is reported as leading out by the presence check status makes, never counted as there', async () => {
+    const s = await trackedInParent();
+    const project = await openProject(s.root, context);
+    const wiped = await wipe(project, { selector: { all: true } });
+    const backup = wiped.backup!;
+    fs.writeFileSync(path.join(s.parent, 'elsewhere.nbflow'), 'not the backup');
+    fs.rmSync(path.join(s.root, backup));
+    fs.symlinkSync(path.join(s.parent, 'elsewhere.nbflow'), path.join(s.root, backup));
+    const quick = await checkBackups(await openProject(s.root, context), { hash: false });
+    expect(quick.outside).toEqual([expect.stringMatching(new RegExp(`^${backup.replace(/[.]/g, '\\.')}: `))]);
+    expect(quick.missing).toEqual([]);
+    expect(quick.ok).toBe(false);
+    // The same verdict as the full check, which reads every file.
+    const full = await checkBackups(await openProject(s.root, context));
+    expect(full.outside).toEqual(quick.outside);
+    // And a backup that is simply gone is missing to both.
+    fs.rmSync(path.join(s.root, backup));
+    expect((await checkBackups(await openProject(s.root, context), { hash: false })).missing.map((f) => f.path)).toEqual([backup]);
+  });
+});
+
