@@ -308,6 +308,25 @@ describe('the lookup cache', () => {
 
     fs.writeFileSync(cacheFile, '{"format":"nbv-stale-cache/1","workflows":{"XYZG3":{"head":"nonsense');
     expect(summary(await analyzeCaches(await reopened()))).toEqual(summary(fullRun));
+
+    // A well-formed file whose data breaks the rules is no cache either: the walk goes on.
+    const good = await analyzeCaches(await reopened());
+    expect(good.walked).toBe(0);
+    const written = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as { workflows: { XYZG3: { data: { found: Record<string, Record<string, unknown>> } } } };
+    const found = written.workflows.XYZG3.data.found;
+    for (const damage of [
+      (f: Record<string, unknown>) => ((f['record'] as Record<string, unknown>)['fingerprint'] = 'F'.repeat(64)),
+      (f: Record<string, unknown>) => (f['origin'] = 7),
+      (f: Record<string, unknown>) => (f['extra'] = true),
+      (f: Record<string, unknown>) => delete f['time'],
+    ]) {
+      const copy = structuredClone(written);
+      damage(copy.workflows.XYZG3.data.found[Object.keys(found)[0]!]!);
+      fs.writeFileSync(cacheFile, JSON.stringify(copy));
+      const again = await analyzeCaches(await reopened());
+      expect(again.walked).toBeGreaterThan(1);
+      expect(summary(again)).toEqual(summary(fullRun));
+    }
   });
 });
 
