@@ -70,8 +70,12 @@ const memo = new WeakMap<Project, Map<string, Known>>();
 
 /** A lookup that had to read this many commits completes and saves the index (see scanHistory). */
 export const COMPLETE_AFTER = 64;
-/** An index on disk is rewritten once this many newer commits had to be read past it. */
+/** An index on disk is rewritten once this many newer commits had to be read past it... */
 export const REWRITE_AFTER = 16;
+/** ...or fewer that name this many nodes between them: an op.json naming every node of a 1 MB
+ * workflow (a restore, a runner pass) is 100 KB, and every command read the ones not yet written
+ * (25 of them, 115 ms of a 1,000-state bump). */
+export const REWRITE_AFTER_NODES = 400;
 
 export function rowOf(entry: HistoryEntry): IndexRow {
   const { op } = entry;
@@ -164,7 +168,8 @@ export async function scanHistory(project: Project, wf: WorkflowHead, visit: Row
   if (!useIndex || (fresh.length === 0 && index!.onDisk)) return NOTHING_TO_SAVE;
   // A few commits on top of an index on disk are cheaper to read again than the whole file is to
   // rewrite (2.5 MB at 10,000 states) after every command.
-  if (from !== undefined && index!.onDisk && fresh.length < REWRITE_AFTER) return NOTHING_TO_SAVE;
+  const named = fresh.reduce((n, row) => n + row.op.nodes.length, 0);
+  if (from !== undefined && index!.onDisk && fresh.length < REWRITE_AFTER && named < REWRITE_AFTER_NODES) return NOTHING_TO_SAVE;
   let learnt: Known;
   if (fresh.length === 0) learnt = index!; // read earlier in this process, not yet written
   else learnt = remember(project, wf.name, known(index && from !== undefined ? fresh.concat(index.rows.slice(from)) : fresh, false));

@@ -9,7 +9,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateHistory, serialize } from '../../fixtures/generator.js';
 import { bump, commit, initProject, log, openProject, restore, track, undo, wipe, type LogOptions, type Project } from '../../src/index.js';
 import { listEntries, type HistoryEntry } from '../../src/history/history.js';
-import { COMPLETE_AFTER, historyIndexMeta, indexedAncestor, REWRITE_AFTER, rowOf, type IndexRow } from '../../src/history/historyIndex.js';
+import { COMPLETE_AFTER, historyIndexMeta, indexedAncestor, REWRITE_AFTER, REWRITE_AFTER_NODES, rowOf, type IndexRow } from '../../src/history/historyIndex.js';
 import { decodeHistoryIndex, encodeHistoryIndex } from '../../src/history/historyIndexFormat.js';
 import { resolveStateRef } from '../../src/history/resolveRef.js';
 import { resolveWorkflow } from '../../src/history/workflows.js';
@@ -135,6 +135,31 @@ describe('history index: log', () => {
     expect(rows[0]!.commit).toBe((await resolveWorkflow(again.project, undefined)).head.commit);
     expect(rows[0]!.op.message).toBe(`Gulls, take ${REWRITE_AFTER - 1}.`);
     expect(rows).toHaveLength(before.length + REWRITE_AFTER);
+
+  });
+
+  it('rewrites the file sooner when the commits on top name many nodes (each one a big op.json to read again)', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const project = await initProject(dir, CONTEXT);
+    const [first] = generateHistory({ seed: 5, steps: 1, targetBytes: 400_000 });
+    const file = path.join(dir, `${WORKFLOW}-V0-1.nbflow`);
+    fs.writeFileSync(file, serialize(first!.doc, 'two-space'));
+    await track(project, { file });
+    await log(await openProject(dir, CONTEXT));
+    expect(fs.existsSync(indexPath(dir))).toBe(true);
+    let named = 0;
+    let steps = 0;
+    while (named < REWRITE_AFTER_NODES) {
+      const step = steps % 2 === 0 ? await wipe(project, { selector: { all: true } }) : await undo(project, {});
+      named += step.entry!.op.nodes.length;
+      steps++;
+    }
+    expect(steps).toBeGreaterThan(1);
+    expect(steps).toBeLessThan(REWRITE_AFTER);
+    const fresh = await openProject(dir, CONTEXT);
+    expect(await log(fresh)).toStrictEqual(await walkLog(dir));
+    expect(readIndex(dir)![0]!.commit).toBe((await resolveWorkflow(fresh, undefined)).head.commit);
   });
 
   it('follows the branch when the real git moves it back, or onto a forged commit', async () => {
