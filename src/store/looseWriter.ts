@@ -17,6 +17,8 @@ import type { ObjectType } from './packFormat.js';
 
 /** git's core.looseCompression default: best speed. Packing recompresses everything anyway. */
 const LOOSE_COMPRESSION = 1;
+/** Longer chains than this make a blob worth a loose copy when it is written again. */
+const SHALLOW_CHAIN = 10;
 
 export function objectHeader(type: ObjectType, length: number): Buffer {
   return Buffer.from(`${type} ${length}\0`, 'latin1');
@@ -36,14 +38,19 @@ export class LooseObjectWriter {
   ) {}
 
   /** Store an object; returns its id. An object already in the store (loose or packed) is not
-   * written again, as git does. */
+   * written again, as git does, with one exception: a blob this process read through a long delta
+   * chain (an old state that a restore or an undo brings back as the new head) is written loose
+   * too, so that the commands that read the head next do not rebuild it through the chain again
+   * (45 deltas of a 1 MB file: 75 ms on every `show`, `diff` and `status`). The next packing
+   * packs it as the newest of its name. */
   async write(type: ObjectType, content: Uint8Array): Promise<string> {
     const header = objectHeader(type, content.byteLength);
     const oid = createHash('sha1').update(header).update(content).digest('hex');
     const fan = path.join(this.gitdir, 'objects', oid.slice(0, 2));
     // The reader answers yes for git's empty tree without a file; git fsck wants the file.
     const virtual = type === 'tree' && content.byteLength === 0;
-    if (!virtual && this.reader.has(oid) === true) {
+    const deep = type === 'blob' && (this.reader.deltaChain(oid) ?? 0) > SHALLOW_CHAIN;
+    if (!virtual && !deep && this.reader.has(oid) === true) {
       // Possibly written by another process that has not synced its folder yet: ours will.
       this.unsynced.add(fan);
       return oid;

@@ -50,6 +50,9 @@ export class ObjectReader {
   /** Some pack's index is not one this reader parses (version 1): a miss here is not final. */
   private unreadablePacks = false;
   private readonly cache = new ObjectCache<GitObject>(64 * 1024 * 1024);
+  /** Per object read from a pack in this process: how many deltas rebuilding it applied. */
+  private readonly chains = new Map<string, number>();
+  private lastChain = 0;
 
   constructor(private readonly gitdir: string) {}
 
@@ -61,7 +64,9 @@ export class ObjectReader {
     const found = this.locate(Buffer.from(oid, 'hex'));
     if (found === null) return null;
     try {
-      return this.verified(oid, this.resolve(found), found.pack.file);
+      const object = this.verified(oid, this.resolve(found), found.pack.file);
+      this.chains.set(oid, this.lastChain);
+      return object;
     } catch (err) {
       const corrupt = err instanceof NbvError && err.code === 'CORRUPT_STORE';
       // gc may have replaced the pack (even under the same name) or loosened the object since we
@@ -76,6 +81,11 @@ export class ObjectReader {
       }
       throw err;
     }
+  }
+
+  /** How many deltas reading `oid` from a pack applied, when this reader read it so (not loose). */
+  deltaChain(oid: string): number | undefined {
+    return this.chains.get(oid);
   }
 
   /** True or false when this reader knows; null when a pack it cannot parse might hold `oid`. */
@@ -147,13 +157,19 @@ export class ObjectReader {
     const stems = names.filter((n) => n.endsWith('.idx') && names.includes(`${n.slice(0, -4)}.pack`)).map((n) => n.slice(0, -4));
     // Size and time too: an older git names a pack after its objects, so a repack can reuse a name.
     const sizes = new Map<string, number>();
+    const times = new Map<string, number>();
     const key = stems
       .map((stem) => {
         const stat = fs.statSync(path.join(dir, `${stem}.pack`), { throwIfNoEntry: false });
         sizes.set(stem, stat?.size ?? -1);
+        times.set(stem, stat?.mtimeMs ?? 0);
         return `${stem} ${stat?.size} ${stat?.mtimeMs}`;
       })
       .join('\n');
+    // Newest pack first, as git looks: an object in two packs (a state written again loose by a
+    // restore, then packed) is read from the newer one, where it was packed as the newest of its
+    // name, whole or near it, not through the older pack's long chain.
+    stems.sort((a, b) => times.get(b)! - times.get(a)! || (a < b ? -1 : 1));
     if (key === this.packNames) return false;
     const packs: Pack[] = [];
     let unreadable = false;
@@ -212,6 +228,7 @@ export class ObjectReader {
       break;
     }
     let object = base;
+    this.lastChain = deltas.length;
     for (let i = deltas.length - 1; i >= 0; i--) {
       try {
         object = { type: object.type, content: applyDelta(object.content, deltas[i]!.delta) };

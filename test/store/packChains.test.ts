@@ -130,3 +130,27 @@ describe('packObjects on a long history', () => {
     fsckStrict(gitdir);
   });
 });
+
+describe('an old state brought back (a restore, an undo)', () => {
+  it('is written loose when it was read through a long chain, then read from the newer pack, whole', async () => {
+    const store = await Store.open(gitdir);
+    const oldest = trees.at(-1)!['XYZG3-V0-1.nbflow']!;
+    const probe = new ObjectReader(gitdir);
+    const bytes = Buffer.from(probe.read(oldest)!.content);
+    expect(probe.deltaChain(oldest)).toBeGreaterThan(10);
+    // The store reads it (the restore's read of the state it brings back), then commits it.
+    expect(Buffer.from(await store.readBlob(oldest)).equals(bytes)).toBe(true);
+    let parent = (await store.resolveRef('refs/heads/XYZG3'))!;
+    const files = { 'XYZG3-V0-1.nbflow': bytes, 'op.json': Buffer.from('{"restore": true}'), 'patch.json': Buffer.from('[]') };
+    parent = await store.withLock((): Promise<string> => store.commitFiles({ ref: 'refs/heads/XYZG3', expectedOld: parent, parents: [parent], files, message: 'restore the oldest', author: JANE }));
+    expect(fs.existsSync(path.join(gitdir, 'objects', oldest.slice(0, 2), oldest.slice(2)))).toBe(true);
+    fsckStrict(gitdir);
+    // Packed with the other loose objects, it is the newest of its name in the new pack: whole,
+    // and the newer pack is where a reader finds it.
+    await packObjects(gitdir, { merge: 'none' });
+    const fresh = new ObjectReader(gitdir);
+    expect(Buffer.from(fresh.read(oldest)!.content).equals(bytes)).toBe(true);
+    expect(fresh.deltaChain(oldest)).toBe(0);
+    fsckStrict(gitdir);
+  });
+});
