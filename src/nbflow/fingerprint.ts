@@ -78,9 +78,15 @@ const HEX40 = /^[0-9a-f]{40}$/;
 const HEX64 = /^[0-9a-f]{64}$/;
 const PROVENANCE_KEYS = new Set(['fingerprint', 'inputs', 'hashes', 'upstream', 'from']);
 
+// zod's records pass a `__proto__` key through unchecked; here it is refused, at every level.
+const PROTO = '__proto__';
+
 function hexValues(value: unknown, at: string): string | null {
   if (!isRecord(value)) return `${at}: expected an object`;
-  for (const [key, v] of Object.entries(value)) if (typeof v !== 'string' || !HEX16.test(v)) return `${at}/${key}: expected 16 hex digits`;
+  for (const [key, v] of Object.entries(value)) {
+    if (key === PROTO) return `${at}: a '__proto__' key`;
+    if (typeof v !== 'string' || !HEX16.test(v)) return `${at}/${key}: expected 16 hex digits`;
+  }
   return null;
 }
 
@@ -88,11 +94,13 @@ function hexValues(value: unknown, at: string): string | null {
  * What `provenanceMapSchema` finds wrong with a value, or null: the same rules, checked by hand.
  * A history walk reads op.json after op.json, each naming up to every cached node (a runner pass
  * records them all); zod spent most of a 1,000-state undo checking them. Property tests hold the
- * two to the same verdicts (test/nbflow/provenanceCheck.test.ts).
+ * two to the same verdicts (test/nbflow/provenanceCheck.test.ts), but for `__proto__` keys, which
+ * zod lets through unchecked and this refuses.
  */
 export function provenanceMapProblem(value: unknown): string | null {
   if (!isRecord(value)) return 'expected an object';
   for (const [id, record] of Object.entries(value)) {
+    if (id === PROTO) return `a '__proto__' key`;
     if (!isRecord(record)) return `${id}: expected an object`;
     for (const key of Object.keys(record)) if (!PROVENANCE_KEYS.has(key)) return `${id}: unknown key '${key}'`;
     if (typeof record['fingerprint'] !== 'string' || !HEX64.test(record['fingerprint'])) return `${id}/fingerprint: expected 64 hex digits`;

@@ -37,8 +37,15 @@ const damagedRecord = fc.tuple(validRecord, fc.integer({ min: 0, max: 7 }), anyV
   return r;
 });
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A `__proto__` key (JSON.parse makes it an own key) as a node id, in a record, or in its hashes or
+ * upstream: zod passes it unchecked, provenanceMapProblem refuses it. Inputs are any object to both. */
+const hasProtoKey = (map: unknown): boolean =>
+  isObject(map) &&
+  Object.entries(map).some(([id, r]) => id === '__proto__' || (isObject(r) && (Object.hasOwn(r, '__proto__') || ['hashes', 'upstream'].some((f) => isObject(r[f]) && Object.hasOwn(r[f], '__proto__')))));
+
 const sameVerdict = (map: unknown): void => {
-  expect(provenanceMapProblem(map) === null, JSON.stringify(map)).toBe(provenanceMapSchema.safeParse(map).success);
+  expect(provenanceMapProblem(map) === null, JSON.stringify(map)).toBe(provenanceMapSchema.safeParse(map).success && !hasProtoKey(map));
 };
 
 describe('provenanceMapProblem', () => {
@@ -53,6 +60,13 @@ describe('provenanceMapProblem', () => {
     const refused = fc.sample(damagedMap, 200).filter((m) => provenanceMapProblem(m) !== null).length;
     expect(refused).toBeGreaterThan(120);
     fc.assert(fc.property(anyValue, sameVerdict), { numRuns: 200 });
+  });
+
+  it("refuses a '__proto__' key at any level, which zod lets through unchecked", () => {
+    const fp = 'b'.repeat(64);
+    for (const map of ['{"__proto__":{"fingerprint":"x"}}', `{"n":{"fingerprint":"${fp}","hashes":{"__proto__":"x"}}}`, `{"n":{"fingerprint":"${fp}","upstream":{"__proto__":"0123456789abcdef"}}}`]) {
+      expect(provenanceMapProblem(JSON.parse(map))).toMatch(/__proto__/);
+    }
   });
 
   it('is what reading an op.json applies: a forged provenance field is a corrupt store', () => {
