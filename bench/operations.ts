@@ -82,8 +82,8 @@ export async function timeRestore(h: BuiltHistory, reps: number, binary = true):
     }
     // The bytes alone, as `git show` gives them: what a restore costs before it records anything.
     t[`read.${label}.nbv.lib`] = await timeMedian(reps, async () => {
-      const project = await openProject(h.nbvRoot, NBV_CONTEXT);
-      await project.store.readFileAt(ref, file);
+      const { store } = await openProject(h.nbvRoot, NBV_CONTEXT);
+      await store.readBlob((await store.readTree((await store.readCommit(ref)).tree))[file]!);
     });
     t[`read.${label}.git`] = await timeMedian(reps, () => gitIn(h.gitRoot, ['show', `${gitRef}:${file}`]));
     t[`restore.${label}.git`] = await timeMedian(reps, () => {

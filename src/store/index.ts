@@ -5,7 +5,7 @@ export { hashBlob } from './gitFormat.js';
 export { writeFileAtomic, removeFileDurable } from './atomicFile.js';
 export { acquireProjectLock, LOCK_FILE_NAME, type LockHolder, type LockOptions, type ReleaseLock } from './lock.js';
 export { refNameProblem, assertValidRefName, isFullOid } from './refNames.js';
-export type { Signature, StoredCommit, CommitFilesInput, RefEntry, WriteCommitInput } from './types.js';
+export type { Signature, StoredCommit, RefEntry, WriteCommitInput } from './types.js';
 export { packObjects, MAX_DELTA_DEPTH, type PackOptions, type PackResult } from './pack.js';
 export { storeObjectStats, type StoreObjectStats } from './objectFiles.js';
 export { HASH_MISMATCH } from './objectReader.js';

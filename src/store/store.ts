@@ -14,12 +14,11 @@ import { ObjectReader, parseTree, type GitObject } from './objectReader.js';
 import { assertTreeEntryName, hashBlob, parseCommit, renderCommit, renderFlatTree } from './gitFormat.js';
 import { LooseObjectWriter } from './looseWriter.js';
 import { acquireProjectLock, type LockOptions } from './lock.js';
-import { normalizeOidPrefix, pickOidMatch } from './oidPrefix.js';
 import { assertFullOid, assertValidRefName, isFullOid } from './refNames.js';
 import * as refs from './refs.js';
 import { guarded, isNotFound, wrapStoreError } from './storeErrors.js';
 import { assertStoreLayout, createStoreLayout, deleteMetaFile, readMetaFile, writeMetaFile } from './storeLayout.js';
-import type { CommitFilesInput, RefEntry, StoredCommit, WriteCommitInput } from './types.js';
+import type { RefEntry, StoredCommit, WriteCommitInput } from './types.js';
 
 /** Who holds the lock in an async context; `held` turns false on release so stray tasks see it. */
 interface LockTicket {
@@ -241,43 +240,6 @@ export class Store {
     return { oid, ...fields };
   }
 
-  /** The bytes of file `name` in commit `commitOid`; CORRUPT_STORE when the commit has no such file. */
-  async readFileAt(commitOid: string, name: string): Promise<Uint8Array> {
-    const commit = await this.readCommit(commitOid);
-    const tree = await this.readTree(commit.tree);
-    const blob = Object.hasOwn(tree, name) ? tree[name] : undefined;
-    if (blob === undefined) {
-      throw new NbvError('CORRUPT_STORE', `commit ${commitOid} has no file ${JSON.stringify(name)}`, {
-        file: this.gitdir,
-        details: { commit: commitOid, name },
-      });
-    }
-    return this.readBlob(blob);
-  }
-
-  /**
-   * Write `files` as blobs, a flat tree and a commit, then move `ref` from `expectedOld` to it.
-   * Must run inside withLock. REF_CONFLICT if the ref moved; then the ref is unchanged.
-   */
-  async commitFiles(input: CommitFilesInput): Promise<string> {
-    if (!this.holdsLock()) throw new Error('nbv internal error: Store#commitFiles must be called inside withLock');
-    assertValidRefName(input.ref);
-    // Fail before writing anything when the ref has already moved; the CAS below still decides.
-    await refs.assertRefAt(this.gitdir, input.ref, input.expectedOld);
-
-    const blobs: [string, string][] = [];
-    for (const [name, bytes] of Object.entries(input.files)) {
-      assertTreeEntryName(name);
-      blobs.push([name, await this.writeBlob(bytes)]);
-    }
-    const tree = await this.writeTree(Object.fromEntries(blobs));
-    const { ref, expectedOld, parents, message, author, committer } = input;
-    const oid = await this.writeCommit({ tree, parents, message, author, committer: committer ?? author });
-    await this.flushObjects();
-    await refs.updateRef(this.gitdir, ref, oid, expectedOld);
-    return oid;
-  }
-
   // ---- refs -------------------------------------------------------------------------------------
 
   /** The oid `ref` (a full name such as `refs/heads/XYZG3`, or `HEAD`) points at, or null. */
@@ -332,26 +294,6 @@ export class Store {
       const commit = await this.readCommit(next);
       yield commit;
       next = commit.parents[0];
-    }
-  }
-
-  /**
-   * The one full oid starting with `prefix` (7 to 40 hex digits), among `candidates` when given,
-   * else among every object in the store. UNKNOWN_REF when none, AMBIGUOUS_REF when several.
-   */
-  async expandOidPrefix(prefix: string, candidates?: Iterable<string>): Promise<string> {
-    const short = normalizeOidPrefix(prefix);
-    if (candidates !== undefined) return pickOidMatch(prefix, [...candidates].filter((oid) => oid.startsWith(short)));
-    try {
-      return await (await loadGit()).expandOid({ fs: atomicFs, gitdir: this.gitdir, oid: short, cache: this.cache });
-    } catch (err) {
-      // isomorphic-git reports both outcomes as errors; the matches of an ambiguity are in err.data.
-      const data = (err as { data?: { matches?: unknown } }).data;
-      if ((err as { code?: unknown }).code === 'AmbiguousError' && Array.isArray(data?.matches)) {
-        return pickOidMatch(prefix, data.matches.map(String));
-      }
-      if (isNotFound(err)) return pickOidMatch(prefix, []);
-      throw wrapStoreError(err, `cannot look up ${prefix}`, this.gitdir);
     }
   }
 

@@ -20,19 +20,6 @@ export interface StoredCommit {
   committer: Signature;
 }
 
-export interface CommitFilesInput {
-  /** Full ref name, e.g. `refs/heads/XYZG3`. */
-  ref: string;
-  /** Compare-and-swap: the oid the ref must hold now, or null when it must not exist yet. */
-  expectedOld: string | null;
-  parents: string[];
-  /** A flat tree: file name -> exact bytes. Names have no `/`. */
-  files: Record<string, Uint8Array>;
-  message: string;
-  author: Signature;
-  /** Defaults to the author. */
-  committer?: Signature;
-}
 
 export interface RefEntry {
   ref: string;

@@ -8,6 +8,7 @@ import {
   addRemote, bump, clone, commit, log, mergeAbort, restore, mergeContinue, openProject, pull, push, resolve, status, verify, NbvError, type Project,
 } from '../../src/index.js';
 import { bareRepo, contextFor, editField, fsck, imageNodes, nodeData, removeDir, sampleProject, tempRoot, WORKING } from './helpers/projects.js';
+import { readFileAt } from '../store/helpers.js';
 
 let root: string;
 beforeAll(() => void (root = tempRoot()));
@@ -124,7 +125,7 @@ describe('conflicts and renumbering, over a bare repository on a local path', ()
     const fresh = await openProject(freshDir, contextFor('omar'));
     const history = await log(omar, {});
     for (const item of history) {
-      expect(Buffer.from(await fresh.store.readFileAt(item.commit, path.basename(item.file))).equals(Buffer.from(await omar.store.readFileAt(item.commit, path.basename(item.file))))).toBe(true);
+      expect(Buffer.from(await readFileAt(fresh.store, item.commit, path.basename(item.file))).equals(Buffer.from(await readFileAt(omar.store, item.commit, path.basename(item.file))))).toBe(true);
     }
     for (const parent of history.flatMap((i) => i.parents)) expect(await fresh.store.hasObject(parent)).toBe(true);
     expect(fs.readFileSync(path.join(freshDir, 'XYZG3-V0-5.nbflow')).equals(fs.readFileSync(merged))).toBe(true);

@@ -8,6 +8,7 @@ import {
 } from '../../src/index.js';
 import { startGitServer, type GitServer } from './helpers/gitServer.js';
 import { bareRepo, contextFor, editField, fsck, imageNodes, nodeData, removeDir, sampleProject, tempRoot, WORKING } from './helpers/projects.js';
+import { readFileAt } from '../store/helpers.js';
 
 let root: string;
 let server: GitServer;
@@ -60,7 +61,7 @@ describe('sharing through git http-backend', () => {
     const janeStore = jane.store;
     for (const item of history) {
       await restore(omar, { ref: item.commit });
-      const expected = await janeStore.readFileAt(item.commit, path.basename(item.file));
+      const expected = await readFileAt(janeStore, item.commit, path.basename(item.file));
       expect(Buffer.from(fs.readFileSync(path.join(omarDir, WORKING))).equals(Buffer.from(expected)), item.commit).toBe(true);
     }
     await expectVerified(jane);

@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NbvError, type NbvErrorCode } from '../../src/errors.js';
+import type { Store } from '../../src/store/store.js';
 import type { Signature } from '../../src/store/types.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -29,6 +30,39 @@ export function git(gitdir: string, args: string[], input?: Uint8Array): Buffer 
 /** `git fsck --strict` must pass (stderr notices such as an unborn HEAD are fine). */
 export function fsckStrict(gitdir: string): void {
   git(gitdir, ['fsck', '--strict', '--no-dangling']);
+}
+
+export interface CommitFilesInput {
+  /** Full ref name, e.g. `refs/heads/XYZG3`. */
+  ref: string;
+  /** Compare-and-swap: the oid the ref must hold now, or null when it must not exist yet. */
+  expectedOld: string | null;
+  parents: string[];
+  /** A flat tree: file name -> exact bytes. Names have no `/`. */
+  files: Record<string, Uint8Array>;
+  message: string;
+  author: Signature;
+  /** Defaults to the author. */
+  committer?: Signature;
+}
+
+/** A commit of `files` as a flat tree on `ref`, moved from `expectedOld` (REF_CONFLICT else): how
+ * these tests build histories through the store's own steps (the engine records through
+ * history/record.ts). */
+export async function commitFiles(store: Store, input: CommitFilesInput): Promise<string> {
+  const blobs: Record<string, string> = {};
+  for (const [name, bytes] of Object.entries(input.files)) blobs[name] = await store.writeBlob(bytes);
+  const tree = await store.writeTree(blobs);
+  const oid = await store.writeCommit({ tree, parents: input.parents, message: input.message, author: input.author, committer: input.committer ?? input.author });
+  await store.updateRef(input.ref, oid, input.expectedOld);
+  return oid;
+}
+
+/** The bytes of file `name` in commit `commitOid`. */
+export async function readFileAt(store: Store, commitOid: string, name: string): Promise<Uint8Array> {
+  const tree = await store.readTree((await store.readCommit(commitOid)).tree);
+  if (!Object.hasOwn(tree, name)) throw new Error(`commit ${commitOid} has no file ${name}`);
+  return store.readBlob(tree[name]!);
 }
 
 export const JANE: Signature = { name: 'Jane Doe', email: 'jane@example.com', timestamp: 1_747_000_000, timezoneOffset: -120 };

@@ -6,7 +6,7 @@ import { inflateSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/index.js';
 import { generateWorkflow, serialize } from '../../fixtures/generator.js';
-import { fsckStrict, git, JANE, makeTempDir } from './helpers.js';
+import { fsckStrict, git, JANE, makeTempDir, commitFiles } from './helpers.js';
 
 let cleanup: () => Promise<void>;
 let gitdir: string;
@@ -43,10 +43,10 @@ describe('loose objects written natively', () => {
 
   it('commits through them pass fsck --strict, including an empty tree, and leave no temp files behind', async () => {
     const oid = await store.withLock(() =>
-      store.commitFiles({ ref: 'refs/heads/w', expectedOld: null, parents: [], files: {}, message: 'empty\n', author: JANE }),
+      commitFiles(store, { ref: 'refs/heads/w', expectedOld: null, parents: [], files: {}, message: 'empty\n', author: JANE }),
     );
     const second = await store.withLock(() =>
-      store.commitFiles({ ref: 'refs/heads/w', expectedOld: oid, parents: [oid], files: { 'a b.nbflow': new Uint8Array([1, 2]), 'op.json': new Uint8Array(0) }, message: 'two\n', author: JANE }),
+      commitFiles(store, { ref: 'refs/heads/w', expectedOld: oid, parents: [oid], files: { 'a b.nbflow': new Uint8Array([1, 2]), 'op.json': new Uint8Array(0) }, message: 'two\n', author: JANE }),
     );
     fsckStrict(gitdir);
     expect(git(gitdir, ['ls-tree', '--name-only', second]).toString()).toBe('a b.nbflow\nop.json\n');

@@ -12,6 +12,7 @@ import { applyDelta, createDelta } from '../../src/store/delta.js';
 import { storeObjectStats } from '../../src/store/objectFiles.js';
 import { packObjects } from '../../src/store/pack.js';
 import { copyFixture, git, nbvOk, removeDir, tempDir } from '../helpers/cli.js';
+import { readFileAt } from './helpers.js';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach(removeDir));
@@ -42,7 +43,7 @@ async function historyProject(steps: number, targetBytes = 120_000, env: Record<
 async function expectEveryState(project: Project, states: Map<string, Buffer>): Promise<void> {
   const fresh = await openProject(project.root, CONTEXT); // no cache from before the packing
   for (const [oid, bytes] of states) {
-    expect(Buffer.from(await fresh.store.readFileAt(oid, 'XYZG3-V0-1.nbflow')).equals(bytes)).toBe(true);
+    expect(Buffer.from(await readFileAt(fresh.store, oid, 'XYZG3-V0-1.nbflow')).equals(bytes)).toBe(true);
     expect(spawnSync('git', [`--git-dir=${project.gitdir}`, 'show', `${oid}:XYZG3-V0-1.nbflow`]).stdout.equals(bytes)).toBe(true);
   }
 }

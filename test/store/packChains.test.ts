@@ -11,8 +11,7 @@ import { generateHistory, serialize } from '../../fixtures/generator.js';
 import { MAX_DELTA_DEPTH, packObjects } from '../../src/store/pack.js';
 import { ObjectReader } from '../../src/store/objectReader.js';
 import { Store } from '../../src/store/store.js';
-import type { CommitFilesInput } from '../../src/store/types.js';
-import { fsckStrict, git as gitCli, JANE, makeTempDir } from './helpers.js';
+import { fsckStrict, git as gitCli, JANE, makeTempDir, commitFiles, readFileAt, type CommitFilesInput } from './helpers.js';
 
 const STATES = 120; // more than two full chains
 let gitdir = '';
@@ -51,7 +50,7 @@ beforeAll(async () => {
     };
     const author = { ...JANE, timestamp: JANE.timestamp + i * 60 };
     const input: CommitFilesInput = { ref: 'refs/heads/XYZG3', expectedOld: parent, parents: parent ? [parent] : [], files, message: `state ${i}`, author };
-    parent = await store.withLock((): Promise<string> => store.commitFiles(input));
+    parent = await store.withLock((): Promise<string> => commitFiles(store, input));
   }
   for (let c: string | null = parent; c !== null; ) {
     const commit = await store.readCommit(c);
@@ -109,11 +108,11 @@ describe('packObjects on a long history', () => {
     // forced to take every pack: the old deltas are copied, the new states get fresh ones.
     const store = await Store.open(gitdir);
     let parent = (await store.resolveRef('refs/heads/XYZG3'))!;
-    const nbflow = Buffer.from(await store.readFileAt(parent, 'XYZG3-V0-1.nbflow'));
+    const nbflow = Buffer.from(await readFileAt(store, parent, 'XYZG3-V0-1.nbflow'));
     for (const i of [1, 2]) {
       const files = { 'XYZG3-V0-1.nbflow': Buffer.concat([nbflow, Buffer.from(`\n${i}`)]), 'op.json': Buffer.from(`{"more": ${i}}`), 'patch.json': Buffer.from('[]') };
       const input: CommitFilesInput = { ref: 'refs/heads/XYZG3', expectedOld: parent, parents: [parent], files, message: `more ${i}`, author: JANE };
-      parent = await store.withLock((): Promise<string> => store.commitFiles(input));
+      parent = await store.withLock((): Promise<string> => commitFiles(store, input));
     }
     await packObjects(gitdir, { merge: 'none' });
     const objects = allObjects(gitdir);
@@ -142,7 +141,7 @@ describe('an old state brought back (a restore, an undo)', () => {
     expect(Buffer.from(await store.readBlob(oldest)).equals(bytes)).toBe(true);
     let parent = (await store.resolveRef('refs/heads/XYZG3'))!;
     const files = { 'XYZG3-V0-1.nbflow': bytes, 'op.json': Buffer.from('{"restore": true}'), 'patch.json': Buffer.from('[]') };
-    parent = await store.withLock((): Promise<string> => store.commitFiles({ ref: 'refs/heads/XYZG3', expectedOld: parent, parents: [parent], files, message: 'restore the oldest', author: JANE }));
+    parent = await store.withLock((): Promise<string> => commitFiles(store, { ref: 'refs/heads/XYZG3', expectedOld: parent, parents: [parent], files, message: 'restore the oldest', author: JANE }));
     expect(fs.existsSync(path.join(gitdir, 'objects', oldest.slice(0, 2), oldest.slice(2)))).toBe(true);
     fsckStrict(gitdir);
     // Packed with the other loose objects, it is the newest of its name in the new pack: whole,

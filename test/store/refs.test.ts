@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { refNameProblem } from '../../src/store/refNames.js';
 import { Store } from '../../src/store/store.js';
-import { fsckStrict, git, JANE, makeTempDir, rejectsWith } from './helpers.js';
+import { fsckStrict, git, JANE, makeTempDir, rejectsWith, commitFiles } from './helpers.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -49,7 +49,7 @@ describe('updateRef (compare-and-swap)', () => {
     await store.updateRef(BRANCH, c1, null);
     const attempt = (name: string) =>
       store.withLock(() =>
-        store.commitFiles({ ref: BRANCH, expectedOld: c1, parents: [c1], files: { f: Buffer.from(name) }, message: name, author: JANE }),
+        commitFiles(store, { ref: BRANCH, expectedOld: c1, parents: [c1], files: { f: Buffer.from(name) }, message: name, author: JANE }),
       );
     const results = await Promise.allSettled([attempt('a'), attempt('b')]);
     const won = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));

@@ -15,7 +15,6 @@ const config = JSON.parse(process.argv[2] ?? '{}') as DriverConfig;
 const rng = new Rng(config.seed);
 const ackFd = fs.openSync(config.ack, 'a');
 const ack = (line: AckLine) => fs.writeSync(ackFd, JSON.stringify(line) + '\n');
-const ref = `refs/heads/${config.workflow}`;
 
 /** Refusals a correct nbv may give under these operations; anything else is a failure. */
 const EXPECTED_REFUSALS = new Set(['LOCKED', 'NOTHING_TO_DO', 'UNKNOWN_REF', 'UNCOMMITTED_CHANGES']);

@@ -2,6 +2,7 @@
 // lock, each bumping a metadata counter and committing on one branch by compare-and-swap.
 // argv: gitdir, iterations.
 import { Store } from '../../../src/store/index.js';
+import { commitFiles } from '../helpers.js';
 
 const [gitdir, iterationsText] = process.argv.slice(2);
 if (gitdir === undefined || iterationsText === undefined) throw new Error('usage: lockCounter GITDIR N');
@@ -17,7 +18,7 @@ for (let i = 0; i < Number(iterationsText); i++) {
     // Widen the window between read and write so that a broken lock would lose updates.
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 5));
     await store.writeMeta('nbv-counter', Buffer.from(String(n + 1)));
-    await store.commitFiles({
+    await commitFiles(store, {
       ref,
       expectedOld: head,
       parents: head === null ? [] : [head],
