@@ -14,8 +14,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
 
-/** The user's own cache folder for nbv, or null when there is none to trust. */
-/** Never os.tmpdir(): other users can write there, and what is read here is run. */
+/** The user's own cache folder for nbv, or null when there is none to trust: never os.tmpdir(),
+ * which other users can write, since what is read here is run. */
 export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | null {
   if (env.NBV_CODE_CACHE === '0') return null;
   const home = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : env.HOME ? path.join(env.HOME, '.cache') : null;
@@ -91,8 +91,7 @@ export function readCodeCache(file: string): CodeCache | undefined {
 }
 
 /** Writes the cache whole (a temp file renamed over), and removes what earlier builds of the same
- * install left. Never
- * fails the command: a cache that cannot be written is simply not there next time. */
+ * install left. Never fails the command: a cache that cannot be written is not there next time. */
 export function writeCodeCache(file: string, cache: CodeCache): void {
   try {
     const dir = path.dirname(file);
