@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { audit, auditToCsv, auditToJsonl } from '../engine/index.js';
+import { audit, auditToCsv, auditToJsonl } from '../engine/audit.js';
 import { collect } from './options.js';
 import { printJson, withProject, type GlobalOptions } from './run.js';
 

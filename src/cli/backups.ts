@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT_CHECK_FAILED } from '../errors.js';
-import { adoptBackup, checkBackups, syncBackups } from '../engine/index.js';
+import { checkBackups, syncBackups } from '../engine/backups.js';
+import { adoptBackup } from '../engine/backupsAdopt.js';
 import { printJson, printLines, withProject, type GlobalOptions } from './run.js';
 
 export function registerBackups(program: Command): void {

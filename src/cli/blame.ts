@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { blame } from '../engine/index.js';
+import { blame } from '../engine/blame.js';
 import { short } from './format.js';
 import { printJson, printLines, withProject, type GlobalOptions } from './run.js';
 

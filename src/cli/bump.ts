@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { bump } from '../engine/index.js';
+import { bump } from '../engine/bump.js';
 import { short } from './format.js';
 import { printJson, printLines, withProject, type GlobalOptions } from './run.js';
 

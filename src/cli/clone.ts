@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { clone } from '../engine/index.js';
+import { clone } from '../engine/clone.js';
 import { progressReporter } from './progress.js';
 import { contextFrom, fail, printJson, printLines, type GlobalOptions } from './run.js';
 

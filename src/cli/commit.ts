@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { commit } from '../engine/index.js';
+import { commit } from '../engine/commit.js';
 import { CONFIRMATION_NODES, describeDiff, short } from './format.js';
 import { examples } from './help.js';
 import { printJson, printLines, withProject, type GlobalOptions } from './run.js';

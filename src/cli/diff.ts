@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { diff } from '../engine/index.js';
+import { diff } from '../engine/diff.js';
 import { describeDiff } from './format.js';
 import { printJson, printLines, withProject, type GlobalOptions } from './run.js';
 

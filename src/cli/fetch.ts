@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { fetch } from '../engine/index.js';
+import { fetch } from '../engine/fetch.js';
 import { progressReporter } from './progress.js';
 import { printJson, printLines, withProject, type GlobalOptions } from './run.js';
 import { describeFetch } from './sync.js';

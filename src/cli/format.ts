@@ -1,7 +1,7 @@
 // Text renderings shared by several commands. Pure: values in, lines out.
 import type { DocumentDiff, NodeDiff } from '../nbflow/types.js';
 import type { FieldChange } from '../nbflow/types.js';
-import type { LogItem } from '../engine/index.js';
+import type { LogItem } from '../engine/log.js';
 import { describeEdgeChange, formatWordDiff, wordDiff, type EdgeChange } from '../nbflow/index.js';
 
 /** Unchanged words kept around each change of a prompt's word diff. */

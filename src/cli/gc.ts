@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { gc } from '../engine/index.js';
+import { gc } from '../engine/gc.js';
 import { printJson, printLines, withProject, type GlobalOptions } from './run.js';
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KB`;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { initProject } from '../engine/index.js';
+import { initProject } from '../history/project.js';
 import { contextFrom, fail, printJson, printLines, type GlobalOptions } from './run.js';
 
 export function registerInit(program: Command): void {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { log, OP_KINDS } from '../engine/index.js';
+import { log } from '../engine/log.js';
+import { OP_KINDS } from '../history/opRecord.js';
 import { describeLogItem } from './format.js';
 import { collect, positiveInt } from './options.js';
 import { printJson, printLines, withProject, type GlobalOptions } from './run.js';

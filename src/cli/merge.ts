@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { NbvError } from '../errors.js';
-import { mergeAbort, mergeContinue } from '../engine/index.js';
+import { mergeAbort, mergeContinue } from '../engine/merge.js';
 import { short } from './format.js';
 import { printJson, printLines, withProject, type GlobalOptions } from './run.js';
 

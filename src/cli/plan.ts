@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { plan, type PlanResult } from '../engine/index.js';
+import { plan, type PlanResult } from '../engine/plan.js';
 import { printJson, printLines, withProject, type GlobalOptions } from './run.js';
 
 /** {60, 90} -> "60-90 s"; {1800, 2700} -> "30-45 min". */

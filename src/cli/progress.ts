@@ -1,6 +1,6 @@
 // Progress of long transfers, on stderr and only when stderr is a terminal: a script that reads
 // stdout (or --json) never sees it, and a log file does not fill with carriage returns.
-import type { TransferProgress } from '../engine/index.js';
+import type { TransferProgress } from '../store/index.js';
 
 export function progressReporter(): ((p: TransferProgress) => void) | undefined {
   if (!process.stderr.isTTY) return undefined;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { pull } from '../engine/index.js';
+import { pull } from '../engine/pull.js';
 import { progressReporter } from './progress.js';
 import { printJson, printLines, withProject, type GlobalOptions } from './run.js';
 import { describePull } from './sync.js';

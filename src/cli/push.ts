@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { push } from '../engine/index.js';
+import { push } from '../engine/push.js';
 import { progressReporter } from './progress.js';
 import { printJson, printLines, withProject, type GlobalOptions } from './run.js';
 import { describePush } from './sync.js';

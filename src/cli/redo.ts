@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { redo } from '../engine/index.js';
+import { redo } from '../engine/redo.js';
 import { CONFIRMATION_NODES, describeDiff, short } from './format.js';
 import { examples } from './help.js';
 import { printJson, printLines, withProject, type GlobalOptions } from './run.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { addRemote, listRemotes, removeRemote } from '../engine/index.js';
+import { addRemote, listRemotes, removeRemote } from '../engine/remote.js';
 import { printJson, printLines, withProject, type GlobalOptions } from './run.js';
 
 export function registerRemote(program: Command): void {

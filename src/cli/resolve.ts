@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { NbvError } from '../errors.js';
-import { resolve } from '../engine/index.js';
+import { resolve } from '../engine/resolve.js';
 import { printJson, printLines, withProject, type GlobalOptions } from './run.js';
 
 export function registerResolve(program: Command): void {

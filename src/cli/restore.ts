@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { NbvError } from '../errors.js';
-import { restore } from '../engine/index.js';
+import { restore } from '../engine/restore.js';
 import { CONFIRMATION_NODES, describeDiff, short } from './format.js';
 import { addSelectorOptions, isEmptySelector, positiveInt, selectorFrom, type SelectorFlags } from './options.js';
 import { printJson, printLines, withProject, type GlobalOptions } from './run.js';

@@ -1,7 +1,7 @@
 // How every command ends: JSON or text on stdout, one clear line on stderr for an error, and the
 // contract's exit statuses (0 ok, 1 failed check, 2 bad usage or input). No stack traces.
 import { formatError, isNbvError } from '../errors.js';
-import { openProject, type OperationContext, type Project } from '../engine/index.js';
+import { openProject, type OperationContext, type Project } from '../history/project.js';
 
 export interface GlobalOptions {
   author?: string;

@@ -3,7 +3,7 @@
 // streamed untouched; `--json` prints the result on stdout once the runner is done.
 import type { Command } from 'commander';
 import { NbvError } from '../errors.js';
-import { run, type RunResult, type RunStart } from '../engine/index.js';
+import { run, type RunResult, type RunStart } from '../engine/run.js';
 import { formatRange } from './plan.js';
 import { short } from './format.js';
 import { printJson, withProject, type GlobalOptions } from './run.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { show } from '../engine/index.js';
+import { show } from '../engine/show.js';
 import { describeDiff, short } from './format.js';
 import { printJson, printLines, withProject, type GlobalOptions } from './run.js';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { status, type StatusReport } from '../engine/index.js';
+import { status, type StatusReport } from '../engine/status.js';
 import { describeDiff, short } from './format.js';
 import { examples } from './help.js';
 import { printJson, withProject, type GlobalOptions } from './run.js';

@@ -1,5 +1,8 @@
 // Text for fetch, push and pull results. Pure: values in, lines out.
-import type { FetchResult, PullResult, PushResult, WorkflowSync } from '../engine/index.js';
+import type { FetchResult } from '../engine/fetch.js';
+import type { PullResult } from '../engine/pull.js';
+import type { PushResult } from '../engine/push.js';
+import type { WorkflowSync } from '../history/sharing/compare.js';
 import { short } from './format.js';
 
 export function describeSync(w: WorkflowSync): string {

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { DATE_SOURCES, type DateSource } from '../backups/legacyDates.js';
-import { track, trackAll, type ImportProgress, type TrackResult } from '../engine/index.js';
+import { track, trackAll, type TrackResult } from '../engine/track.js';
+import type { ImportProgress } from '../history/importLegacy.js';
 import { EXIT_BAD_INPUT, NbvError } from '../errors.js';
 import { short } from './format.js';
 import { printJson, printLines, withProject, type GlobalOptions } from './run.js';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { undo, type HistoryEntry } from '../engine/index.js';
+import { undo } from '../engine/undo.js';
+import type { HistoryEntry } from '../history/history.js';
 import { CONFIRMATION_NODES, describeDiff, short } from './format.js';
 import { examples } from './help.js';
 import { printJson, printLines, withProject, type GlobalOptions } from './run.js';

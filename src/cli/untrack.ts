@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { untrack } from '../engine/index.js';
+import { untrack } from '../engine/untrack.js';
 import { short } from './format.js';
 import { examples } from './help.js';
 import { printJson, printLines, withProject, type GlobalOptions } from './run.js';

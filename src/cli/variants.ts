@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { variants, type NodeVariants } from '../engine/index.js';
+import { variants, type NodeVariants } from '../engine/variants.js';
 import { short } from './format.js';
 import { printJson, printLines, withProject, type GlobalOptions } from './run.js';
 

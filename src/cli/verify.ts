@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { EXIT_CHECK_FAILED } from '../errors.js';
-import { verify, type VerifyAnchor } from '../engine/index.js';
+import { verify, type VerifyAnchor } from '../engine/verify.js';
 import { short } from './format.js';
 import { printJson, printLines, withProject, type GlobalOptions } from './run.js';
 

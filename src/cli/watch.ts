@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { watch, type WatchRecord } from '../engine/index.js';
+import { watch, type WatchRecord } from '../engine/watch.js';
 import { short } from './format.js';
 import { fail, withProject, type GlobalOptions } from './run.js';
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { NbvError } from '../errors.js';
-import { describeSummary, wipe } from '../engine/index.js';
+import { describeSummary, wipe } from '../engine/wipe.js';
 import { short } from './format.js';
 import { addSelectorOptions, isEmptySelector, selectorFrom, type SelectorFlags } from './options.js';
 import { printJson, printLines, withProject, type GlobalOptions } from './run.js';
