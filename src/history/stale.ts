@@ -141,7 +141,15 @@ class OriginInputs {
     private readonly workflow: string,
   ) {}
 
-  private slotName = (commit: string) => `${this.workflow}@${commit}`;
+  // Workflow names may hold any character a file name may: the pair, as JSON, names a slot.
+  private slotName = (commit: string) => JSON.stringify([this.workflow, commit]);
+  private isMine = (name: string) => {
+    try {
+      return (JSON.parse(name) as unknown[])[0] === this.workflow;
+    } catch {
+      return false;
+    }
+  };
 
   async of(commit: string, ids: string[]): Promise<Map<string, Record<string, unknown>> | null> {
     const key = contentHash(this.project.config);
@@ -168,9 +176,8 @@ class OriginInputs {
   /** Keeps this analysis's origins (and other workflows'), drops the rest of this workflow's. */
   async save(): Promise<void> {
     if (!this.changed) return;
-    const prefix = `${this.workflow}@`;
     const slots = new Map([...this.used].map(([commit, slot]) => [this.slotName(commit), slot]));
-    await writeDerived(this.project, ORIGIN_INPUTS, slots, (name) => !name.startsWith(prefix));
+    await writeDerived(this.project, ORIGIN_INPUTS, slots, (name) => !this.isMine(name));
   }
 }
 

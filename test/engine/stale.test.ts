@@ -273,7 +273,7 @@ describe('the origin cache', () => {
     expect(reasonOf(await analyzeCaches(second))).toEqual(r1);
     expect(readAgain.mock.calls.some(([oid]) => oid === origin.fileBlob)).toBe(false);
     // A damaged cache is no cache: the state is read again and the answer is the same.
-    fs.writeFileSync(path.join(project.gitdir, 'nbv-origin-cache.json'), '{"format":"nbv-derived/1","kind":"origin-inputs","workflows":{"XYZG3@');
+    fs.writeFileSync(path.join(project.gitdir, 'nbv-origin-cache.json'), '{"format":"nbv-derived/1","kind":"origin-inputs","workflows":{"[\\"XYZG3\\",');
     const third = await reopened();
     const readThird = vi.spyOn(third.store, 'readBlob');
     expect(reasonOf(await analyzeCaches(third))).toEqual(r1);
