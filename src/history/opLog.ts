@@ -61,10 +61,13 @@ export async function lastRedoable(project: Project, wf: WorkflowHead): Promise<
 export async function liveVersions(project: Project, wf: WorkflowHead): Promise<Set<string>> {
   const versions = new Set<string>();
   const { undone, see } = undoneTracker();
-  await scanHistory(project, wf, (row) => {
+  const scan = await scanHistory(project, wf, (row) => {
     if (!undone.has(row.commit)) versions.add(row.op.version);
     see(row);
   });
+  // What the scan learnt is kept, as every other reader of the index keeps it: else each bump
+  // read again every commit made since the index was last written.
+  await scan.save();
   return versions;
 }
 

@@ -162,6 +162,20 @@ describe('history index: log', () => {
     expect(readIndex(dir)![0]!.commit).toBe((await resolveWorkflow(fresh, undefined)).head.commit);
   });
 
+  it('is kept by a bump, whose version scan reads the whole history', async () => {
+    const dir = copy();
+    await indexedLog(dir);
+    const project = await openProject(dir, CONTEXT);
+    for (let i = 0; i < REWRITE_AFTER; i++) {
+      const file = await workingFile(project);
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/"prompt": "/, `"prompt": "Take ${i}. `));
+      await commit(project, { message: `take ${i}` });
+    }
+    const before = (await resolveWorkflow(project, undefined)).head.commit;
+    await bump(project, {});
+    expect(readIndex(dir)![0]!.commit).toBe(before);
+  });
+
   it('follows the branch when the real git moves it back, or onto a forged commit', async () => {
     const dir = copy();
     const gitdir = path.join(dir, '.nbv');
