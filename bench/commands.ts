@@ -1,6 +1,7 @@
 // Issue 17's command goals: each command through the binary, as a multiple of `node -e 0`
 // measured in the same run. Every timed command is paired with a `node -e 0` run right before it,
-// so a machine that slows down or speeds up during the run moves both sides of the ratio alike.
+// so a machine that slows down or speeds up during the run moves both sides of the ratio alike;
+// the ratio judged is the median of those pairs' ratios.
 //
 // Read commands run against a working file holding one saved, unrecorded edit (the user edited,
 // then asks what changed); write commands each get an untimed preparation that gives them
@@ -70,6 +71,9 @@ export async function timeCommands(h: BuiltHistory, reps: number): Promise<Timin
     }
     t[`cmd.${name}.bin`] = median(bin);
     t[`cmd.${name}.node`] = median(node);
+    // The verdict's ratio: the median of each run over its own `node -e 0`, which a moment of load
+    // moves less than the ratio of the two medians does (those came from different runs).
+    t[`cmd.${name}.ratio`] = median(bin.map((b, i) => b / node[i]!));
   };
 
   // Reads: the newest state recorded, one edit saved on top of it.

@@ -15,7 +15,8 @@ export const FLAT_TOLERANCE = 1.15;
 const nodeRatio = (r: ScenarioResult, name: CommandName) => {
   const bin = r.timings[`cmd.${name}.bin`];
   const node = r.timings[`cmd.${name}.node`];
-  return bin === undefined || node === undefined ? undefined : { bin, node, ratio: bin / node };
+  // Results written before the paired ratio was kept: the ratio of the medians.
+  return bin === undefined || node === undefined ? undefined : { bin, node, ratio: r.timings[`cmd.${name}.ratio`] ?? bin / node };
 };
 
 export function judgeIssue17(results: ScenarioResult[]): GoalVerdict[] {
@@ -33,7 +34,7 @@ export function judgeIssue17(results: ScenarioResult[]): GoalVerdict[] {
   for (const [names, limit] of [[READ_COMMANDS, 2], [WRITE_COMMANDS, 3]] as const) {
     for (const name of names) {
       const m = nodeRatio(big, name)!;
-      out.push({ goal: `${name} <= ${limit}x node -e 0`, scenario: big.label, measured: `${fmt(m.bin)} vs ${fmt(m.node)} ms = ${x(m.ratio)}`, met: m.ratio <= limit });
+      out.push({ goal: `${name} <= ${limit}x node -e 0`, scenario: big.label, measured: `${fmt(m.bin)} vs ${fmt(m.node)} ms (medians); paired ${x(m.ratio)}`, met: m.ratio <= limit });
     }
   }
   const lib = big.timings['commit.nbv.lib'];

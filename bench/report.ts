@@ -64,7 +64,8 @@ export function renderTable(results: ScenarioResult[], startup: Timings, withSta
       lines.push(row(['binary (ms, median)', 'nbv', 'node -e 0', 'x node'], [26, 9, 9, 9]));
       for (const key of Object.keys(t).filter((k) => /^cmd\.\w+\.bin$/.test(k))) {
         const name = key.split('.')[1]!;
-        lines.push(row([`nbv ${name}`, ms(t[key]), ms(t[`cmd.${name}.node`]), ratio(t[key], t[`cmd.${name}.node`])], [26, 9, 9, 9]));
+        const paired = t[`cmd.${name}.ratio`];
+        lines.push(row([`nbv ${name}`, ms(t[key]), ms(t[`cmd.${name}.node`]), paired === undefined ? ratio(t[key], t[`cmd.${name}.node`]) : `${paired.toFixed(2)}x`], [26, 9, 9, 9]));
       }
     }
     const s = r.sizes;

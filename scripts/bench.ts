@@ -79,7 +79,7 @@ if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'cli', 'main.js'))) {
   console.error('nbv is not built: run `npm run bench` (it builds first) or `npm run build`');
   process.exit(1);
 }
-const reps = Number(value('--reps') ?? (flag('--full') || goals17 ? 5 : 3));
+const reps = Number(value('--reps') ?? (goals17 ? 9 : flag('--full') ? 5 : 3));
 const keep = flag('--keep');
 const base = fs.mkdtempSync(path.join(os.tmpdir(), 'nbv-bench-'));
 const results: ScenarioResult[] = [];
