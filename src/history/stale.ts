@@ -2,6 +2,7 @@
 // it was made under) is found in history (provenance.ts); the node's fingerprint now comes from the
 // working file, so unrecorded edits count. docs/staleness.md has the rules.
 import {
+  cacheEntries,
   explainStale,
   fingerprintDocument,
   generationInputs,
@@ -10,7 +11,6 @@ import {
   malformedCache,
   nodeKind,
   nodeTitle,
-  outputsHash,
   propagateDownstream,
   provenanceOf,
   type NbflowDocument,
@@ -24,6 +24,7 @@ import {
 import * as z from 'zod';
 import { NbvError } from '../errors.js';
 import { contentHash } from '../json/hash.js';
+import { jsonSameContent } from '../json/equal.js';
 import { readDerived, writeDerived, type DerivedKind, type DerivedSlot } from './derivedCache.js';
 import type { HistoryEntry } from './history.js';
 import { documentAt, lookupProvenance, type FoundProvenance, type PendingReroll } from './provenance.js';
@@ -77,8 +78,12 @@ export async function analyzeCaches(project: Project, workflow?: string | Workfl
 
   const placed: Array<{ node: NbflowNode; tab: string }> = [];
   for (const tab of doc.tabs) for (const node of tab.nodes) if (isGenerationNode(node, config)) placed.push({ node, tab: tab.id });
-  const headOutputs = new Map<string, string>();
-  if (headDoc !== doc) for (const tab of headDoc.tabs) for (const node of tab.nodes) headOutputs.set(node.id, outputsHash(node, config));
+  const headNodes = new Map<string, NbflowNode>();
+  if (headDoc !== doc) for (const tab of headDoc.tabs) for (const node of tab.nodes) headNodes.set(node.id, node);
+  // Same outputs as in the head: what equal outputsHash values say, decided without hashing both
+  // documents' caches (730 canonical serialisations and sha256s at 1 MB).
+  const sameOutputs = (before: NbflowNode | undefined, now: NbflowNode) =>
+    before !== undefined && config.cacheFields.every((field) => jsonSameContent(cacheEntries(before, field), cacheEntries(now, field)));
 
   // A cache the working file holds but the head does not was made by a run since: it is recorded
   // under the inputs it will be committed with, exactly as `nbv commit` would record it.
@@ -86,7 +91,7 @@ export async function analyzeCaches(project: Project, workflow?: string | Workfl
   const toLookUp: string[] = [];
   for (const { node } of placed) {
     if (!hasOutput(node, config)) continue;
-    if (headDoc !== doc && headOutputs.get(node.id) !== outputsHash(node, config)) {
+    if (headDoc !== doc && !sameOutputs(headNodes.get(node.id), node)) {
       found.set(node.id, { record: provenanceOf(fps.get(node.id)!), origin: null, time: null, version: null });
     } else toLookUp.push(node.id);
   }
