@@ -6,10 +6,9 @@ import { NbvError } from '../errors.js';
 import { diffDocuments, type DocumentDiff } from '../nbflow/index.js';
 import { recordHandBump } from '../history/bumpState.js';
 import type { HistoryEntry } from '../history/history.js';
-import { requireWorkingFile, underLock } from '../history/mutation.js';
+import { commitOnHead, requireWorkingFile, underLock } from '../history/mutation.js';
 import { noteNoop } from '../history/opLog.js';
 import { operationTime, type Project } from '../history/project.js';
-import { recordState } from '../history/record.js';
 import { findStrayFiles } from '../history/strayFiles.js';
 import { summarizeChange } from '../history/changeSummary.js';
 import { loadWorkflowState } from '../history/workflowState.js';
@@ -49,17 +48,10 @@ export async function commit(project: Project, options: CommitOptions): Promise<
     if (retired && working.kind !== 'modified') {
       // The working file is as recorded, so taking the retired file's bytes loses nothing: the
       // state they replace is the head, one 'nbv undo' away.
-      const result = await recordState(project, {
-        workflow: wf.name,
-        parent: wf.head,
-        op: 'commit',
-        version: wf.head.op.version,
-        file: wf.head.op.file,
+      const result = await commitOnHead(project, wf, {
         parsed: { ...retired.parsed, file: wf.head.op.file },
-        parentDoc: (await wf.headDocument()).doc,
         message: options.message ?? `edits saved into ${retired.file} after the bump, taken into ${wf.head.op.version}`,
         intent: { importedFrom: retired.file },
-        view: [],
         writeWorkingFile: true,
         retireFile: retired.file,
       });
@@ -77,20 +69,7 @@ export async function commit(project: Project, options: CommitOptions): Promise<
     const parsed = await wf.currentDocument();
     const headDoc = (await wf.headDocument()).doc;
     const diff = diffDocuments(headDoc, parsed.doc, project.config);
-    const result = await recordState(project, {
-      workflow: wf.name,
-      parent: wf.head,
-      op: 'commit',
-      version: wf.head.op.version,
-      file: wf.head.op.file,
-      parsed,
-      parentDoc: headDoc,
-      diff,
-      message: options.message ?? summarizeChange(diff),
-      intent: {},
-      view: [],
-      writeWorkingFile: false,
-    });
+    const result = await commitOnHead(project, wf, { parsed, diff, message: options.message ?? summarizeChange(diff), intent: {} });
     return { recorded: true, workflow: wf.name, entry: result.entry, diff: result.diff, kind: 'working', from: null, savedCommit: null };
   });
 }

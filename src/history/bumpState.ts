@@ -8,7 +8,7 @@ import type { HistoryEntry } from './history.js';
 import { liveVersions } from './opLog.js';
 import { hashBlob } from '../store/index.js';
 import { newestEntry } from './historyIndex.js';
-import { requireWorkingFile } from './mutation.js';
+import { commitOnHead, requireWorkingFile } from './mutation.js';
 import { findStrayFiles, type StrayFile } from './strayFiles.js';
 import { projectFile, type Project } from './project.js';
 import { recordState, type PendingSteps } from './record.js';
@@ -115,18 +115,10 @@ export async function recordHandBump(project: Project, state: WorkflowState, str
   let parentDoc = last ? null : (await state.headDocument()).doc;
   if (last) {
     const lastParsed = working.kind === 'modified' ? await state.currentDocument() : parseNbflow(last, oldFile);
-    const saved = await recordState(project, {
-      workflow: wf.name,
-      parent: wf.head,
-      op: 'commit',
-      version: wf.head.op.version,
-      file: oldFile,
+    const saved = await commitOnHead(project, state, {
       parsed: lastParsed,
-      parentDoc: (await state.headDocument()).doc,
       message: `${wf.head.op.version} as last saved, recorded before the hand-made bump to ${stray.version}`,
       intent: { auto: 'bump' },
-      view: [],
-      writeWorkingFile: false,
     });
     wf = { ...wf, head: saved.entry };
     savedCommit = saved.entry.commit;

@@ -1,7 +1,7 @@
 // Every command that changes anything runs through here: under the project lock, after finishing
 // or dropping whatever a crash interrupted, and with the user's unsaved work recorded first.
 import { NbvError } from '../errors.js';
-import { parseNbflow } from '../nbflow/index.js';
+import { parseNbflow, type DocumentDiff, type ParsedNbflow } from '../nbflow/index.js';
 import { autoGc } from './packing.js';
 import { recoverJournal } from './journal.js';
 import { removeStoreTemps } from '../store/index.js';
@@ -42,20 +42,32 @@ export async function saveUncommitted(project: Project, workflowName: string, be
 export async function saveUncommittedState(project: Project, state: WorkflowState, before: string): Promise<{ state: WorkflowState; savedCommit: string | null }> {
   if (state.working.kind !== 'modified') return { state, savedCommit: null };
   const parsed = await state.currentDocument();
-  const result = await recordState(project, {
+  const result = await commitOnHead(project, state, { parsed, message: `unsaved changes, recorded before ${before}`, intent: { auto: before } });
+  return { state: afterRecord(project, state, result.entry, parsed), savedCommit: result.entry.commit };
+}
+
+/** A `commit` of `parsed` on top of the state's head, under its version and working file name:
+ * what `nbv commit` records, and what a destructive step records first of unsaved edits. */
+export async function commitOnHead(
+  project: Project,
+  state: WorkflowState,
+  step: { parsed: ParsedNbflow; message: string; intent: OpRecord['intent']; diff?: DocumentDiff; writeWorkingFile?: boolean; retireFile?: string },
+): Promise<RecordResult> {
+  return recordState(project, {
     workflow: state.name,
     parent: state.head,
     op: 'commit',
     version: state.head.op.version,
     file: state.head.op.file,
-    parsed,
+    parsed: step.parsed,
     parentDoc: (await state.headDocument()).doc,
-    message: `unsaved changes, recorded before ${before}`,
-    intent: { auto: before },
+    ...(step.diff ? { diff: step.diff } : {}),
+    message: step.message,
+    intent: step.intent,
     view: [],
-    writeWorkingFile: false,
+    writeWorkingFile: step.writeWorkingFile ?? false,
+    ...(step.retireFile ? { retireFile: step.retireFile } : {}),
   });
-  return { state: afterRecord(project, state, result.entry, parsed), savedCommit: result.entry.commit };
 }
 
 /** Records the working file's bytes as a `commit` on top of the head: what `nbv commit` does,
